@@ -1,0 +1,192 @@
+"""One gradient-descent driver for the whole course, vectorized over starts and learning rates.
+
+The update is the one written out in notebook 01, ``x <- x - learning_rate * grad(x)``,
+applied to every run at once: start points and learning rates broadcast against each other,
+so a grid of experiments is one call.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _validate
+from .functions import Objective
+from .schedules import Schedule
+
+__all__ = ["DescentResult", "gradient_descent"]
+
+
+@dataclass(frozen=True, repr=False)
+class DescentResult:
+    """Everything one call of :func:`gradient_descent` recorded.
+
+    Shapes use ``B`` for the broadcast batch shape of starts and learning rates, ``E`` for
+    the number of epochs and ``D`` for the trailing coordinate axis (absent for 1-D).
+
+    Attributes
+    ----------
+    path : ndarray, shape (E + 1, *B[, 2])
+        ``path[k]`` is the position after ``k`` epochs; ``path[0]`` is the start.
+        After a run diverges its entries are NaN (see ``diverged_at``).
+    grads : ndarray, shape (E, *B[, 2])
+        The gradient used at each step.
+    learning_rates : ndarray, shape (E, *B)
+        The learning rate applied at each step (0 once a run has stopped or diverged).
+    stopped_at : ndarray of int, shape B
+        Epoch at which the gradient magnitude fell below ``tol`` (-1: never, or no ``tol``).
+    diverged_at : ndarray of int, shape B
+        Epoch whose update became non-finite or left ``|x| <= bound`` (-1: never).
+    """
+
+    path: np.ndarray
+    grads: np.ndarray
+    learning_rates: np.ndarray
+    stopped_at: np.ndarray
+    diverged_at: np.ndarray
+    ndim: int = 1
+    ascent: bool = False
+
+    @property
+    def epochs(self):
+        """Number of epochs run."""
+        return self.grads.shape[0]
+
+    @property
+    def final(self):
+        """Position after the last epoch, shape ``(*B[, 2])`` (NaN where diverged)."""
+        return self.path[-1]
+
+    @property
+    def diverged(self):
+        """Boolean mask of the runs that diverged."""
+        return self.diverged_at >= 0
+
+    @property
+    def stopped(self):
+        """Boolean mask of the runs that met the stop tolerance."""
+        return self.stopped_at >= 0
+
+    def at(self, epochs):
+        """Position after ``epochs`` epochs (an int or an array of ints), read from one run.
+
+        >>> import course_utils as cu
+        >>> r = cu.gradient_descent(cu.quadratic, 1.0, learning_rate=0.1, epochs=3)
+        >>> [round(float(v), 4) for v in r.at([0, 1, 3])]
+        [1.0, 0.7, 0.532]
+        """
+        k = np.asarray(epochs)
+        if not np.issubdtype(k.dtype, np.integer) or np.any(k < 0) or np.any(k > self.epochs):
+            raise ValueError(f"epochs must be integers in [0, {self.epochs}], got {epochs!r}")
+        return self.path[k]
+
+    def __repr__(self):
+        runs = int(np.prod(self.stopped_at.shape))
+        kind = "ascent" if self.ascent else "descent"
+        return (f"DescentResult({kind}, runs={runs}, epochs={self.epochs}, "
+                f"diverged={int(self.diverged.sum())}, stopped={int(self.stopped.sum())})")
+
+    def divergence_report(self):
+        """A sentence for the learner: how many runs diverged and from which epoch."""
+        n = int(self.diverged.sum())
+        if n == 0:
+            return "No run diverged."
+        first = int(self.diverged_at[self.diverged].min())
+        runs = int(np.prod(self.stopped_at.shape))
+        return f"{n} of {runs} run(s) diverged; the first at epoch {first}."
+
+
+def _gradient_fn(grad, ndim):
+    if isinstance(grad, Objective):
+        return grad.raw_grad, grad.ndim
+    if not callable(grad):
+        raise ValueError(f"grad must be an Objective or a callable, got {grad!r}")
+    ndim = _validate.choice("ndim", 1 if ndim is None else ndim, (1, 2))
+    return grad, ndim
+
+
+def _learning_rate_fn(learning_rate):
+    if isinstance(learning_rate, Schedule) or callable(learning_rate):
+        return learning_rate, ()
+    lr = _validate.positive_array("learning_rate", learning_rate)
+    return (lambda step, grad_norm: lr), lr.shape
+
+
+def gradient_descent(grad, start, *, learning_rate, epochs, ascent=False, tol=None,
+                     ndim=None, bound=1e8):
+    """Run gradient descent (or ascent) from many starts with many learning rates at once.
+
+    Parameters
+    ----------
+    grad : Objective or callable
+        An :class:`Objective` or a gradient function. A callable maps ``x`` of shape
+        ``(*B)`` (1-D) or ``(*B, 2)`` (2-D) to an array of the same shape.
+    start : float or array_like, shape (*S) or (*S, 2)
+        Starting point(s).
+    learning_rate : float, array_like of shape L, or Schedule
+        Step size(s) > 0. An array broadcasts against the start shape ``S`` (give it extra
+        axes to form a grid); a schedule is called as ``schedule(step, grad_norm)``.
+    epochs : int
+        Number of update steps, >= 1.
+    ascent : bool, default False
+        Climb instead: ``x <- x + learning_rate * grad(x)``.
+    tol : float, optional
+        Stop a run (freeze it) once ``|grad| < tol``.
+    ndim : {1, 2}, optional
+        Needed only when ``grad`` is a plain callable of 2-D points.
+    bound : float, default 1e8
+        A run whose ``|x|`` exceeds this has run away and is marked diverged.
+
+    Returns
+    -------
+    DescentResult
+        Path, gradients and learning rates at every step, plus stop/divergence epochs.
+
+    Examples
+    --------
+    >>> import numpy as np, course_utils as cu
+    >>> r = cu.gradient_descent(cu.quadratic, np.array([-1.0, 2.0]), learning_rate=0.1, epochs=50)
+    >>> np.round(r.final, 4).tolist()
+    [0.5, 0.5]
+    >>> grid = cu.gradient_descent(cu.quadratic, 1.0, learning_rate=[[0.01], [0.1]], epochs=5)
+    >>> grid.final.shape
+    (2, 1)
+    """
+    gradient, ndim = _gradient_fn(grad, ndim)
+    x = _validate.points("start", start, ndim).copy()
+    epochs = _validate.integer("epochs", epochs, minimum=1)
+    tol = _validate.positive_number("tol", tol, allow_none=True)
+    bound = _validate.positive_number("bound", bound)
+    lr_fn, lr_shape = _learning_rate_fn(learning_rate)
+
+    batch = np.broadcast_shapes(x.shape[:-1] if ndim == 2 else x.shape, lr_shape)
+    x = np.broadcast_to(x, batch + (2,) * (ndim == 2)).copy()
+    sign = 1.0 if ascent else -1.0
+
+    path = np.empty((epochs + 1,) + x.shape)
+    grads = np.empty((epochs,) + x.shape)
+    rates = np.empty((epochs,) + batch)
+    stopped_at = np.full(batch, -1)
+    diverged_at = np.full(batch, -1)
+    path[0] = x
+
+    # Diverging runs overflow on purpose; they are reported through diverged_at instead.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for step in range(epochs):
+            g = np.asarray(gradient(x), dtype=float)
+            norm = np.abs(g) if ndim == 1 else np.linalg.norm(g, axis=-1)
+            active = (stopped_at < 0) & (diverged_at < 0)
+            if tol is not None:
+                newly = active & (norm < tol)
+                stopped_at[newly] = step
+                active &= ~newly
+            lr = np.where(active, np.broadcast_to(lr_fn(step, norm), batch), 0.0)
+            step_size = lr[..., None] if ndim == 2 else lr
+            x = np.where(active[..., None] if ndim == 2 else active, x + sign * step_size * g, x)
+            size = np.abs(x) if ndim == 1 else np.linalg.norm(x, axis=-1)
+            bad = active & ~(size <= bound)
+            diverged_at[bad] = step + 1
+            x[bad] = np.nan
+            grads[step], rates[step], path[step + 1] = g, lr, x
+
+    return DescentResult(path, grads, rates, stopped_at, diverged_at, ndim=ndim, ascent=ascent)

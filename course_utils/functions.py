@@ -1,0 +1,165 @@
+"""The objective functions of the course, each with its analytic derivative.
+
+Every function broadcasts: a 1-D objective takes ``x`` of any shape, a 2-D objective
+takes points of shape ``(..., 2)`` and returns values of shape ``(...)``.
+
+>>> import course_utils as cu
+>>> cu.quadratic(0.5), cu.quadratic.grad(0.5)
+(3.25, 0.0)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from . import _validate
+
+__all__ = [
+    "Objective", "quadratic", "sextic", "cos_bowl", "peaks", "saddle",
+    "plateau", "steep", "OBJECTIVES",
+]
+
+
+@dataclass(frozen=True, repr=False)
+class Objective:
+    """A function to minimise, its gradient and what the course knows about it.
+
+    Parameters
+    ----------
+    name : str
+        Short identifier, e.g. ``"quadratic"``.
+    formula : str
+        The formula as LaTeX, for titles and ``repr``.
+    f : callable
+        ``f(x) -> values``; for ``ndim == 2`` it receives ``x`` and ``y`` arrays.
+    df : callable
+        The derivative (``ndim == 1``) or the pair of partial derivatives (``ndim == 2``).
+    ndim : {1, 2}
+        Number of input coordinates.
+    domain : tuple
+        ``(lo, hi)`` for 1-D, ``((xlo, xhi), (ylo, yhi))`` for 2-D: the range to plot.
+    minima, maxima : tuple of float or tuple of (float, float)
+        Known critical points (locations), used for labelling and by the tests.
+    """
+
+    name: str
+    formula: str
+    f: Callable = field(repr=False)
+    df: Callable = field(repr=False)
+    ndim: int = 1
+    domain: tuple = (-2.0, 2.0)
+    minima: tuple = ()
+    maxima: tuple = ()
+
+    def __call__(self, x):
+        """Function values; ``x`` any shape (1-D) or ``(..., 2)`` (2-D)."""
+        x = _validate.points("x", x, self.ndim)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = self.f(x) if self.ndim == 1 else self.f(x[..., 0], x[..., 1])
+        return out if np.ndim(out) else float(out)
+
+    def grad(self, x):
+        """Derivative (1-D, same shape as ``x``) or gradient (2-D, shape ``(..., 2)``)."""
+        out = self.raw_grad(_validate.points("x", x, self.ndim))
+        return out if np.ndim(out) else float(out)
+
+    def raw_grad(self, x):
+        """:meth:`grad` without input checks, for inner loops that may carry NaN (diverged runs)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.ndim == 1:
+                return self.df(x)
+            gx, gy = self.df(x[..., 0], x[..., 1])
+        return np.stack(np.broadcast_arrays(gx, gy), axis=-1)
+
+    def xy(self, x, y):
+        """Evaluate a 2-D objective on separate ``x``/``y`` arrays (e.g. a meshgrid)."""
+        if self.ndim != 2:
+            raise ValueError(f"xy() needs a 2-D objective; {self.name} is 1-D")
+        return self(np.stack(np.broadcast_arrays(x, y), axis=-1))
+
+    def __repr__(self):
+        return f"Objective({self.name}: {self.formula}, ndim={self.ndim})"
+
+
+def _sextic_minimum():
+    # f'(x) = 2x(3x^4 - 10x^2 + 4): the outer roots of the quadratic in x^2.
+    return float(np.sqrt((10 + np.sqrt(52)) / 6))
+
+
+def _sextic_maximum():
+    return float(np.sqrt((10 - np.sqrt(52)) / 6))
+
+
+def _cos_bowl_minimum():
+    # Newton on f'(x) = 2x - 2*pi*sin(2*pi*x) from 0.5; f'' > 0 there, so it converges fast.
+    x = 0.5
+    for _ in range(50):
+        x -= (2 * x - 2 * np.pi * np.sin(2 * np.pi * x)) / (2 - 4 * np.pi**2 * np.cos(2 * np.pi * x))
+    return float(x)
+
+
+def _peaks(x, y):
+    return (3 * (1 - x) ** 2 * np.exp(-x**2 - (y + 1) ** 2)
+            - 10 * (x / 5 - x**3 - y**5) * np.exp(-x**2 - y**2)
+            - np.exp(-(x + 1) ** 2 - y**2) / 3)
+
+
+def _peaks_grad(x, y):
+    e1 = np.exp(-x**2 - (y + 1) ** 2)
+    e2 = np.exp(-x**2 - y**2)
+    e3 = np.exp(-(x + 1) ** 2 - y**2)
+    poly = x / 5 - x**3 - y**5
+    dx = (-6 * (1 - x) * e1 - 6 * x * (1 - x) ** 2 * e1
+          - 10 * (0.2 - 3 * x**2) * e2 + 20 * x * poly * e2
+          + 2 * (x + 1) * e3 / 3)
+    dy = (-6 * (y + 1) * (1 - x) ** 2 * e1
+          + 50 * y**4 * e2 + 20 * y * poly * e2
+          + 2 * y * e3 / 3)
+    return dx, dy
+
+
+_XS, _XM = _sextic_minimum(), _sextic_maximum()
+_XC = _cos_bowl_minimum()
+
+quadratic = Objective(
+    "quadratic", r"3x^2 - 3x + 4",
+    lambda x: 3 * x**2 - 3 * x + 4, lambda x: 6 * x - 3,
+    domain=(-2.0, 2.0), minima=(0.5,),
+)
+sextic = Objective(
+    "sextic", r"x^6 - 5x^4 + 4x^2",
+    lambda x: x**6 - 5 * x**4 + 4 * x**2, lambda x: 6 * x**5 - 20 * x**3 + 8 * x,
+    domain=(-2.0, 2.0), minima=(-_XS, 0.0, _XS), maxima=(-_XM, _XM),
+)
+cos_bowl = Objective(
+    "cos_bowl", r"\cos(2\pi x) + x^2",
+    lambda x: np.cos(2 * np.pi * x) + x**2, lambda x: -2 * np.pi * np.sin(2 * np.pi * x) + 2 * x,
+    domain=(-2.0, 2.0), minima=(-_XC, _XC), maxima=(0.0,),
+)
+peaks = Objective(
+    "peaks",
+    r"3(1-x)^2 e^{-x^2-(y+1)^2} - 10(\frac{x}{5} - x^3 - y^5) e^{-x^2-y^2} - \frac{1}{3} e^{-(x+1)^2-y^2}",
+    _peaks, _peaks_grad, ndim=2, domain=((-3.0, 3.0), (-3.0, 3.0)),
+    # Located by Newton refinement in tests/test_functions.py; rounded to 4 decimals here.
+    minima=((0.2283, -1.6255), (-1.3474, 0.2045)),
+    maxima=((-0.0093, 1.5814), (-0.4600, -0.6292), (1.2857, -0.0048)),
+)
+saddle = Objective(
+    "saddle", r"x^2 - y^2",
+    lambda x, y: x**2 - y**2, lambda x, y: (2 * x, -2 * y),
+    ndim=2, domain=((-2.0, 2.0), (-2.0, 2.0)),
+)
+plateau = Objective(
+    "plateau", r"1 - e^{-x^2}",
+    lambda x: 1 - np.exp(-x**2), lambda x: 2 * x * np.exp(-x**2),
+    domain=(-4.0, 4.0), minima=(0.0,),
+)
+steep = Objective(
+    "steep", r"x^4",
+    lambda x: x**4, lambda x: 4 * x**3,
+    domain=(-3.0, 3.0), minima=(0.0,),
+)
+
+OBJECTIVES = {o.name: o for o in (quadratic, sextic, cos_bowl, peaks, saddle, plateau, steep)}

@@ -1,0 +1,200 @@
+"""Plot helpers. Each takes ``ax=None``, draws on it (or on the current Axes) and returns it.
+
+Diverged runs are never drawn as silent gaps: their last finite point is marked with a
+cross and the legend says at which epoch they diverged.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import _validate
+from .functions import Objective
+
+__all__ = [
+    "plot_function", "plot_descent_1d", "plot_history", "plot_contour",
+    "plot_trajectories_2d", "plot_surface", "plot_heatmap", "plot_basins",
+]
+
+
+def _axes(ax):
+    return plt.gca() if ax is None else ax
+
+
+def _objective(name, obj, ndim):
+    if not isinstance(obj, Objective) or obj.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D course_utils Objective, got {obj!r}")
+    return obj
+
+
+def plot_function(obj, *, ax=None, xlim=None, points=None, derivative=True, n=400):
+    """Draw a 1-D objective, its derivative (dashed) and optional found points.
+
+    Parameters
+    ----------
+    obj : Objective
+        A 1-D objective.
+    ax : matplotlib Axes, optional
+    xlim : (float, float), optional
+        Range of x; defaults to ``obj.domain``.
+    points : float or array_like, optional
+        Points to mark on the curve (e.g. where descent ended); NaN entries are skipped.
+    derivative : bool, default True
+        Also draw f'(x).
+    """
+    obj = _objective("obj", obj, 1)
+    ax = _axes(ax)
+    lo, hi = obj.domain if xlim is None else xlim
+    x = np.linspace(lo, hi, n)
+    ax.plot(x, obj(x), color="C0", label=f"$f(x) = {obj.formula}$")
+    if derivative:
+        ax.plot(x, obj.grad(x), color="C1", ls="--", label="$f'(x)$")
+    if points is not None:
+        p = np.ravel(np.asarray(points, dtype=float))
+        p = p[np.isfinite(p)]
+        ax.plot(p, obj(p), "o", color="C3", ms=7, label="found point" + "s" * (p.size > 1))
+    ax.axhline(0, color="0.7", lw=0.8, zorder=0)
+    ax.set_xlabel("$x$")
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_descent_1d(result, obj, *, ax=None, n=400):
+    """Draw the function and the path a single 1-D run took on it, start to end."""
+    obj = _objective("obj", obj, 1)
+    path = np.asarray(result.path, dtype=float)
+    if path.ndim != 1:
+        raise ValueError(f"result must hold a single 1-D run, got path shape {path.shape}")
+    ax = plot_function(obj, ax=ax, derivative=False, n=n)
+    ok = np.isfinite(path)
+    ax.plot(path[ok], obj(path[ok]), ".-", color="C2", ms=4, lw=0.8, alpha=0.8, label="path")
+    ax.plot(path[0], obj(path[0]), "s", color="k", label="start")
+    _mark_divergence(ax, result, path[ok][-1:], obj(path[ok][-1:]))
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_history(values, *, ax=None, label=None, ylabel="", logy=False):
+    """Plot a quantity recorded per epoch (x, f'(x), a loss, a learning rate...)."""
+    ax = _axes(ax)
+    values = np.asarray(values, dtype=float)
+    ax.plot(np.arange(values.shape[0]), values, label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    if logy:
+        ax.set_yscale("log")
+    if label is not None:
+        ax.legend(fontsize=8)
+    return ax
+
+
+def plot_contour(obj, *, ax=None, n=200, levels=30, filled=True, cmap="viridis"):
+    """Contour map of a 2-D objective over its domain; returns the Axes."""
+    obj = _objective("obj", obj, 2)
+    ax = _axes(ax)
+    (x0, x1), (y0, y1) = obj.domain
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    draw = ax.contourf if filled else ax.contour
+    cs = draw(X, Y, obj.xy(X, Y), levels=levels, cmap=cmap)
+    if filled:
+        ax.figure.colorbar(cs, ax=ax, shrink=0.85, label="$f(x, y)$")
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+    ax.set_aspect("equal")
+    return ax
+
+
+def plot_trajectories_2d(result, obj, *, ax=None, color="w", contour=True):
+    """Draw every run of a 2-D result over the objective's contour map.
+
+    Each path starts at a square and ends at a dot; a diverged run ends at a red cross.
+    """
+    obj = _objective("obj", obj, 2)
+    ax = plot_contour(obj, ax=ax) if contour else _axes(ax)
+    paths = np.asarray(result.path, dtype=float).reshape(result.path.shape[0], -1, 2)
+    for k in range(paths.shape[1]):
+        p = paths[:, k]
+        p = p[np.all(np.isfinite(p), axis=1)]
+        ax.plot(p[:, 0], p[:, 1], "-", color=color, lw=1.2)
+        ax.plot(*p[0], "s", color=color, ms=5)
+        ax.plot(*p[-1], "o", color="C3", ms=6, mec="k")
+    ends = paths[-1]
+    last = [paths[np.all(np.isfinite(paths[:, k]), axis=1), k][-1] for k in range(paths.shape[1])]
+    _mark_divergence(ax, result, *np.array(last)[~np.all(np.isfinite(ends), axis=1)].T)
+    return ax
+
+
+def plot_surface(obj, *, ax=None, n=80, cmap="viridis", alpha=0.85, result=None):
+    """A 3-D surface of a 2-D objective (``ax`` must be a 3-D Axes, or None)."""
+    obj = _objective("obj", obj, 2)
+    if ax is None:
+        ax = plt.figure(figsize=(6, 5)).add_subplot(projection="3d")
+    if ax.name != "3d":
+        raise ValueError("ax must be a 3-D Axes (add_subplot(projection='3d'))")
+    (x0, x1), (y0, y1) = obj.domain
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    ax.plot_surface(X, Y, obj.xy(X, Y), cmap=cmap, alpha=alpha, linewidth=0)
+    if result is not None:
+        paths = np.asarray(result.path, dtype=float).reshape(result.path.shape[0], -1, 2)
+        for k in range(paths.shape[1]):
+            p = paths[np.all(np.isfinite(paths[:, k]), axis=1), k]
+            ax.plot(p[:, 0], p[:, 1], obj(p) + 0.1, "-", color="w", lw=2, zorder=10)
+            ax.plot([p[-1, 0]], [p[-1, 1]], [obj(p[-1]) + 0.1], "o", color="C3", zorder=11)
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+    ax.set_zlabel("$f$")
+    return ax
+
+
+def plot_heatmap(values, x, y, *, ax=None, xlabel="", ylabel="", cbar_label="", cmap="viridis",
+                 logx=False, logy=False):
+    """Heatmap of ``values`` with shape ``(len(y), len(x))``; NaN cells show in grey."""
+    values = _validate.as_float_array("values", values)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if values.shape != (y.size, x.size):
+        raise ValueError(f"values must have shape (len(y), len(x)) = {(y.size, x.size)}, got {values.shape}")
+    ax = _axes(ax)
+    cmap_obj = plt.get_cmap(cmap).with_extremes(bad="0.6")
+    mesh = ax.pcolormesh(x, y, np.ma.masked_invalid(values), cmap=cmap_obj, shading="nearest")
+    ax.figure.colorbar(mesh, ax=ax, label=cbar_label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    return ax
+
+
+def plot_basins(labels, x, y, *, names, ax=None, cmap="tab10"):
+    """Colour each start ``(x[j], y[i])`` by the label of the point it reached.
+
+    Parameters
+    ----------
+    labels : ndarray of int, shape (len(y), len(x))
+        Index into ``names`` for each start; -1 for "none of them" (drawn grey).
+    names : sequence of str
+        Legend text for each label.
+    """
+    labels = np.asarray(labels)
+    if labels.shape != (len(y), len(x)):
+        raise ValueError(f"labels must have shape (len(y), len(x)) = {(len(y), len(x))}, got {labels.shape}")
+    ax = _axes(ax)
+    colors = plt.get_cmap(cmap)(np.arange(len(names)) % 10)
+    rgb = np.where(labels[..., None] >= 0, colors[np.clip(labels, 0, None)], 0.75)
+    ax.imshow(rgb, origin="lower", extent=(x[0], x[-1], y[0], y[-1]), interpolation="nearest")
+    for color, name in zip(colors, names):
+        ax.plot([], [], "s", color=color, label=name)
+    if np.any(labels < 0):
+        ax.plot([], [], "s", color="0.75", label="elsewhere")
+    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
+    ax.set_xlabel("start $x$")
+    ax.set_ylabel("start $y$")
+    return ax
+
+
+def _mark_divergence(ax, result, xs, ys):
+    if not np.any(result.diverged):
+        return
+    ax.plot(xs, ys, "x", color="red", ms=10, mew=2,
+            label=f"diverged (epoch {int(result.diverged_at[result.diverged].min())})")

@@ -1,0 +1,80 @@
+"""Re-execute notebooks top to bottom in a fresh kernel, then normalise them.
+
+Usage (from the repository root)::
+
+    python tools/regenerate.py                      # every notebook
+    python tools/regenerate.py notebooks/01_*.ipynb # just some
+    python tools/regenerate.py --check              # CI: are the committed files normalised?
+
+Each notebook runs in its own fresh ``python3`` kernel started from this Python, with
+``notebooks/`` as the working directory (as nbval does), so execution counts run 1..n.
+Figures are stored as PNG (the inline backend's default; the kernel never inherits
+``MPLBACKEND``). Afterwards the same normalisation CI verifies is applied: nbstripout
+``--keep-output --keep-count`` with the extra keys below. Running it twice changes no
+text output.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+# Keys that change on every run or machine without changing what the learner sees.
+EXTRA_KEYS = "metadata.language_info.version metadata.widgets cell.metadata.execution"
+NBSTRIPOUT_ARGS = ["--keep-output", "--keep-count", "--extra-keys", EXTRA_KEYS]
+
+
+def all_notebooks():
+    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def execute(path, timeout):
+    nb = nbformat.read(path, as_version=4)
+    env_backend = os.environ.pop("MPLBACKEND", None)  # the kernel would inherit it; figures would vanish
+    try:
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+    finally:
+        if env_backend is not None:
+            os.environ["MPLBACKEND"] = env_backend
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nbformat.write(nb, path)
+
+
+def normalise(paths):
+    subprocess.run([sys.executable, "-m", "nbstripout", *NBSTRIPOUT_ARGS, *map(str, paths)], check=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=pathlib.Path, help="default: all of notebooks/")
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
+    parser.add_argument("--normalise-only", action="store_true", help="do not execute, only normalise")
+    parser.add_argument("--check", action="store_true",
+                        help="change nothing; exit 1 if a notebook is not normalised")
+    args = parser.parse_args(argv)
+    paths = [p.resolve() for p in args.notebooks] or all_notebooks()
+    if args.check:
+        cmd = [sys.executable, "-m", "nbstripout", "--verify", *NBSTRIPOUT_ARGS, *map(str, paths)]
+        return subprocess.run(cmd).returncode
+    for path in paths:
+        if not path.exists():
+            parser.error(f"no such notebook: {path}")
+        if not args.normalise_only:
+            start = time.perf_counter()
+            execute(path, args.timeout)
+            print(f"executed {path.relative_to(ROOT)} in {time.perf_counter() - start:.1f} s")
+    normalise(paths)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
