@@ -14,9 +14,12 @@ from importlib import import_module as _import_module
 from .analysis import *  # noqa: F401,F403
 from .checks import *  # noqa: F401,F403
 from .descent import *  # noqa: F401,F403
+from .explorers import *  # noqa: F401,F403
 from .functions import *  # noqa: F401,F403
 from .plotting import *  # noqa: F401,F403
 from .schedules import *  # noqa: F401,F403
+from .timing import *  # noqa: F401,F403
+from . import nn  # noqa: F401,E402
 
 __version__ = "0.1.0"
 

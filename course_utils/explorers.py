@@ -1,0 +1,2 @@
+"""Placeholder: pure compute and draw functions of the explorers (issue 5)."""
+__all__ = []
