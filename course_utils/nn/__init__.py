@@ -10,3 +10,4 @@ from .data import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .network import *  # noqa: F401,F403
+from .unit import *  # noqa: F401,F403

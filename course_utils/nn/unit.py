@@ -1,0 +1,2 @@
+"""Placeholder: filled in by the neural-network work (issue 4)."""
+__all__ = []
