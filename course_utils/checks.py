@@ -1,4 +1,9 @@
-"""Self-checks for exercises: a friendly message instead of a bare ``AssertionError``."""
+"""Self-checks for exercises: a friendly message instead of a bare ``AssertionError``.
+
+In a learner's self-check cell use ``strict=False``: a wrong answer prints ``Not yet: ...``
+and the notebook keeps running. Worked-solution cells use the default ``strict=True``, so a
+wrong reference solution fails the notebook under CI.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +11,8 @@ import numpy as np
 __all__ = ["check_close", "check_true"]
 
 
-def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint=""):
-    """Pass quietly (printing a tick) if ``got`` is close to ``expected``; else explain.
+def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint="", strict=True):
+    """Print ``Correct: ...`` if ``got`` is close to ``expected``; otherwise explain.
 
     Parameters
     ----------
@@ -19,22 +24,51 @@ def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint=""):
         Tolerances passed to ``numpy.allclose``.
     hint : str
         A nudge shown when the check fails.
+    strict : bool, default True
+        Raise ``AssertionError`` on a wrong answer; with False, print ``Not yet: ...`` instead.
+
+    Returns
+    -------
+    bool
+        Whether the answer was right.
+
+    >>> check_close("x", 0.5000001, 0.5)
+    Correct: x = 0.5000
+    True
+    >>> check_close("x", None, 0.5, strict=False)
+    Not yet: x is None; expected a number or an array.
+    False
     """
-    got_arr = np.asarray(got, dtype=float)
+    try:
+        got_arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return _verdict(False, f"{what} is {got!r}; expected a number or an array.", hint, strict)
     exp_arr = np.asarray(expected, dtype=float)
-    if got_arr.shape != exp_arr.shape and got_arr.size != exp_arr.size:
-        raise AssertionError(f"Not yet: {what} has shape {got_arr.shape}, expected {exp_arr.shape}. {hint}")
-    if not np.allclose(got_arr.reshape(exp_arr.shape), exp_arr, atol=atol, rtol=rtol):
-        raise AssertionError(f"Not yet: {what} is {_fmt(got_arr)}, expected about {_fmt(exp_arr)}. {hint}")
-    print(f"Correct: {what} = {_fmt(got_arr)}")
+    if got_arr.size != exp_arr.size:
+        return _verdict(False, f"{what} has shape {got_arr.shape}, expected {exp_arr.shape}.", hint, strict)
+    ok = bool(np.allclose(got_arr.reshape(exp_arr.shape), exp_arr, atol=atol, rtol=rtol))
+    if ok:
+        print(f"Correct: {what} = {_fmt(got_arr)}")
+        return True
+    return _verdict(False, f"{what} is {_fmt(got_arr)}, expected about {_fmt(exp_arr)}.", hint, strict)
 
 
-def check_true(what, condition, *, hint=""):
-    """Pass (printing a tick) if ``condition`` holds; else explain ``what`` was expected."""
-    if not bool(condition):
-        raise AssertionError(f"Not yet: expected {what}. {hint}")
-    print(f"Correct: {what}")
+def check_true(what, condition, *, hint="", strict=True):
+    """Print ``Correct: <what>`` if ``condition`` holds; otherwise explain (raise if ``strict``)."""
+    if bool(condition):
+        print(f"Correct: {what}")
+        return True
+    return _verdict(False, f"expected {what}.", hint, strict)
+
+
+def _verdict(ok, message, hint, strict):
+    text = f"Not yet: {message}" + (f" {hint}" if hint else "")
+    if strict:
+        raise AssertionError(text)
+    print(text)
+    return ok
 
 
 def _fmt(arr):
-    return np.array2string(np.asarray(arr), precision=4, separator=", ") if np.ndim(arr) else f"{float(arr):.4f}"
+    arr = np.asarray(arr, dtype=float)
+    return np.array2string(arr, precision=4, separator=", ") if arr.ndim else f"{float(arr):.4f}"
