@@ -35,6 +35,9 @@ def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint="", strict=Tru
     >>> check_close("x", 0.5000001, 0.5)
     Correct: x = 0.5000
     True
+    >>> check_close("updates", 46, 46)
+    Correct: updates = 46
+    True
     >>> check_close("x", None, 0.5, strict=False)
     Not yet: x is None; expected a number or an array.
     False
@@ -73,4 +76,7 @@ def _verdict(ok, message, hint, strict):
 
 def _fmt(arr):
     arr = np.asarray(arr, dtype=float)
+    if np.all(np.isfinite(arr)) and np.array_equal(arr, np.round(arr)) and np.all(np.abs(arr) < 1e15):
+        arr = arr.astype(np.int64)  # counts and labels read better without decimals
+        return np.array2string(arr, separator=", ") if arr.ndim else str(int(arr))
     return np.array2string(arr, precision=4, separator=", ") if arr.ndim else f"{float(arr):.4f}"
