@@ -73,6 +73,8 @@ def points(name, value, ndim):
 
 def rng(value):
     """Normalise ``rng=None | int | Generator`` to a ``numpy.random.Generator``."""
-    if value is None or isinstance(value, (numbers.Integral, np.random.Generator)):
+    if value is None or isinstance(value, np.random.Generator):
         return np.random.default_rng(value)
-    raise ValueError(f"rng must be None, an int seed or a numpy.random.Generator, got {value!r}")
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0:
+        return np.random.default_rng(int(value))
+    raise ValueError(f"rng must be None, an int seed >= 0 or a numpy.random.Generator, got {value!r}")
