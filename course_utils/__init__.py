@@ -14,6 +14,7 @@ from importlib import import_module as _import_module
 from .analysis import *  # noqa: F401,F403
 from .checks import *  # noqa: F401,F403
 from .descent import *  # noqa: F401,F403
+from .environment import *  # noqa: F401,F403
 from .explorers import *  # noqa: F401,F403
 from .functions import *  # noqa: F401,F403
 from .plotting import *  # noqa: F401,F403

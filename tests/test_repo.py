@@ -1,0 +1,186 @@
+"""Repository checks: dependency files agree, the README and 00 map every notebook, and the
+committed notebooks follow the course conventions nbval alone cannot see."""
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+REQUIREMENT = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)\s*(.*)$")
+
+
+def _parse(lines):
+    """{normalised name: specifier} from requirement-style lines (skipping -e / comments)."""
+    found = {}
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        name, spec = REQUIREMENT.match(line).groups()
+        found[name.lower().replace("_", "-")] = spec.replace(" ", "")
+    return found
+
+
+def requirements_txt():
+    return _parse((ROOT / "requirements.txt").read_text().splitlines())
+
+
+def environment_yml():
+    """Conda and pip dependencies of environment.yml (a small parser: no YAML library needed)."""
+    conda, pip, section = [], [], None
+    for raw in (ROOT / "environment.yml").read_text().splitlines():
+        stripped = raw.split("#", 1)[0].rstrip()
+        if not stripped.strip():
+            continue
+        if not raw.startswith(" "):
+            section = stripped.rstrip(":")
+            continue
+        item = stripped.strip()
+        if section != "dependencies" or not item.startswith("- "):
+            continue
+        entry = item[2:].strip()
+        if entry == "pip:":
+            continue
+        (pip if raw.startswith("      ") else conda).append(entry)
+    conda_deps = _parse(conda)
+    conda_deps.pop("python", None)
+    conda_deps.pop("pip", None)
+    return conda_deps, _parse(pip)
+
+
+def test_requirements_and_environment_name_the_same_packages_and_bounds():
+    conda, pip = environment_yml()
+    assert set(conda).isdisjoint(pip), f"listed twice in environment.yml: {set(conda) & set(pip)}"
+    assert {**conda, **pip} == requirements_txt()
+
+
+def test_both_dependency_files_install_course_utils_editable():
+    assert "-e ." in (ROOT / "requirements.txt").read_text().splitlines()
+    assert "- -e ." in (ROOT / "environment.yml").read_text()
+
+
+def test_environment_pins_a_supported_python():
+    assert re.search(r"^\s+- python>=3\.1\d", (ROOT / "environment.yml").read_text(), re.M)
+
+
+def test_no_exact_pins_that_would_break_on_new_pythons():
+    assert not [spec for spec in requirements_txt().values() if spec.startswith("==")]
+
+
+def test_required_layout_exists():
+    for path in ["notebooks", "course_utils/__init__.py", "tests", "environment.yml", "requirements.txt",
+                 "README.md", ".ci/run", "LICENSE", "pyproject.toml", "tests/nbval_sanitize.cfg"]:
+        assert (ROOT / path).exists(), path
+
+
+def _links(text):
+    return set(re.findall(r"\(((?:notebooks/)?\d\d_[\w]+\.ipynb)\)", text))
+
+
+def test_readme_lists_every_notebook_and_only_existing_ones():
+    links = {pathlib.Path(p).name for p in _links((ROOT / "README.md").read_text())}
+    names = {p.name for p in NOTEBOOKS}
+    assert names - links == set(), "notebooks missing from the README map"
+    assert links - names == set(), "README links to notebooks that do not exist"
+
+
+def test_start_notebook_links_every_other_notebook():
+    text = "".join("".join(c["source"]) for c in _load(ROOT / "notebooks/00_start_here.ipynb")["cells"])
+    names = {p.name for p in NOTEBOOKS} - {"00_start_here.ipynb"}
+    assert names - _links(text) == set()
+
+
+def test_readme_two_commands_are_make_targets():
+    readme = (ROOT / "README.md").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("lab", "test"):
+        assert f"make {target}" in readme
+        assert re.search(rf"^{target}:", makefile, re.M)
+    assert "make test" in (ROOT / ".ci/run").read_text()
+    assert "$(BIN)/python -m pytest" in makefile
+
+
+def _load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _code_cells(path):
+    return [c for c in _load(path)["cells"] if c["cell_type"] == "code"]
+
+
+def _src(cell):
+    return "".join(cell["source"])
+
+
+notebook_params = pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+
+
+@notebook_params
+def test_execution_counts_run_one_to_n(path):
+    counts = [c["execution_count"] for c in _code_cells(path) if _src(c).strip()]
+    assert counts == list(range(1, len(counts) + 1))
+
+
+@notebook_params
+def test_no_errors_svg_or_warnings_stored(path):
+    for cell in _code_cells(path):
+        for out in cell["outputs"]:
+            assert out["output_type"] != "error", _src(cell)[:80]
+            assert "image/svg+xml" not in out.get("data", {})
+            if out.get("name") == "stderr":
+                pytest.fail(f"stderr stored in {path.name}: {''.join(out['text'])[:200]}")
+
+
+@notebook_params
+def test_exactly_one_imports_cell(path):
+    cells = _code_cells(path)
+    importing = [c for c in cells if re.search(r"^\s*(import|from)\s+\w", _src(c), re.M)]
+    assert len(importing) == 1, [_src(c)[:60] for c in importing]
+    src = _src(importing[0])
+    for line in ("import numpy as np", "import matplotlib.pyplot as plt", "import course_utils as cu"):
+        assert line in src
+
+
+@notebook_params
+def test_randomness_only_through_explicit_generators(path):
+    for cell in _code_cells(path):
+        assert "np.random.seed" not in _src(cell)
+        assert not re.search(r"np\.random\.(rand|randn|randint|normal|uniform|choice|shuffle)\(", _src(cell))
+
+
+@notebook_params
+def test_ignore_output_only_on_widget_cells(path):
+    for cell in _code_cells(path):
+        if "NBVAL_IGNORE_OUTPUT" in _src(cell):
+            assert "cu.widgets." in _src(cell), _src(cell)[:80]
+
+
+@notebook_params
+def test_plot_cells_end_with_show_and_outputs_are_png(path):
+    for cell in _code_cells(path):
+        images = [o for o in cell["outputs"] if "image/png" in o.get("data", {})]
+        if images:
+            assert _src(cell).rstrip().endswith("plt.show()"), _src(cell)[-80:]
+
+
+@notebook_params
+def test_no_bare_numpy_scalar_reprs_printed(path):
+    for cell in _code_cells(path):
+        for out in cell["outputs"]:
+            text = "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+            assert "np.float64(" not in text and "np.int64(" not in text, text[:120]
+
+
+@notebook_params
+def test_exercises_have_collapsed_worked_solutions(path):
+    if path.name.startswith("00_"):
+        return
+    solutions = [c for c in _code_cells(path) if "solution" in c.get("metadata", {}).get("tags", [])]
+    assert solutions, "every lesson has at least one exercise with a worked solution"
+    for cell in solutions:
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True
+        assert cell["outputs"], "the worked solution is executed and its self-check output stored"
