@@ -1,2 +1,544 @@
-"""Placeholder: filled in by the neural-network work (issue 4)."""
-__all__ = []
+"""A small fully-connected network: forward pass, backpropagation and gradient descent.
+
+Layer ``l`` holds a weight matrix ``W[l]`` of shape ``(n_in, n_out)`` and a bias ``b[l]``
+of shape ``(n_out,)``. A batch ``X`` of shape ``(n, n_in)`` (one sample per row) flows
+forward as::
+
+    z[l] = a[l-1] @ W[l] + b[l]        a[l] = activation_l(z[l])        a[0] = X
+
+and the gradients flow backward with the chain rule (see :meth:`Network.gradients`).
+
+Many independent networks of the same shape can be trained at once (``runs=R``): every
+array then gains a leading axis of length ``R`` (weights ``(R, n_in, n_out)``), and
+learning rates may differ per run. A grid of initialisations and learning rates is one call.
+
+>>> import course_utils as cu
+>>> net = cu.nn.Network([2, 8, 1], activations=["tanh", "sigmoid"], rng=0)
+>>> net
+Network([2, 8, 1], activations=['tanh', 'sigmoid'])
+>>> X, y = cu.nn.two_clusters(100, rng=0)
+>>> history = net.fit(X, y, learning_rate=0.5, epochs=100, loss="binary_cross_entropy")
+>>> bool(history.cost[-1] < history.cost[0]), round(net.accuracy(X, y), 2)
+(True, 0.96)
+"""
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import _validate
+from .activations import ACTIVATIONS, get_activation, sigmoid
+from .losses import binary_cross_entropy, get_loss
+
+__all__ = ["Network", "History", "INITS"]
+
+#: Named initialisations: the standard deviation of the Gaussian initial weights.
+INITS = {
+    "xavier": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),  # Glorot: keeps variance for tanh
+    "he": lambda n_in, n_out: np.sqrt(2.0 / n_in),  # He: keeps variance for ReLU
+}
+
+
+@dataclass(frozen=True, repr=False)
+class History:
+    """What :meth:`Network.fit` recorded, one row per epoch.
+
+    Shapes use ``E`` for the number of epochs, ``R`` for the runs of a network trained with
+    ``runs=R`` (absent otherwise) and ``L`` for the number of layers.
+
+    Attributes
+    ----------
+    cost : ndarray, shape (E,) or (E, R)
+        The cost J of each epoch: the mean of the batch costs seen during that epoch, each
+        measured before its update (with full batches: the cost at the start of the epoch).
+        NaN after a run diverged.
+    grad_norms : ndarray, shape (E, L) or (E, R, L)
+        Size (Frobenius norm) of each layer's weight gradient dJ/dW, averaged over the
+        epoch's batches. Column 0 is the first layer (next to the input).
+    diverged_at : int or ndarray of int, shape (R,)
+        Epoch at which a run's weights stopped being finite or exceeded ``bound``
+        (-1: never). A diverged run is frozen there.
+    learning_rate : float or ndarray, shape (R,)
+    loss : str
+    batch_size : int
+        Samples per update (``n`` for full-batch training).
+    """
+
+    cost: np.ndarray
+    grad_norms: np.ndarray
+    diverged_at: object
+    learning_rate: object
+    loss: str
+    batch_size: int
+
+    @property
+    def epochs(self):
+        """Number of epochs run."""
+        return self.cost.shape[0]
+
+    @property
+    def final_cost(self):
+        """Cost of the last epoch (NaN for a run that diverged)."""
+        return self.cost[-1] if self.cost.ndim > 1 else float(self.cost[-1])
+
+    @property
+    def diverged(self):
+        """Whether the run (or, for several runs, each run) diverged."""
+        d = np.asarray(self.diverged_at) >= 0
+        return d if d.ndim else bool(d)
+
+    def divergence_report(self):
+        """A sentence for the learner: did training diverge, and from which epoch."""
+        at = np.atleast_1d(self.diverged_at)
+        bad = at >= 0
+        if not bad.any():
+            return "No run diverged." if at.size > 1 else "Training did not diverge."
+        if at.size == 1:
+            return (f"Training diverged at epoch {int(at[0])} (learning rate "
+                    f"{float(np.ravel(self.learning_rate)[0]):g}): the weights ran away.")
+        return f"{int(bad.sum())} of {at.size} runs diverged; the first at epoch {int(at[bad].min())}."
+
+    def __repr__(self):
+        runs = np.size(self.diverged_at)
+        extra = f", runs={runs}" if np.ndim(self.diverged_at) else ""
+        return (f"History(loss={self.loss!r}, epochs={self.epochs}{extra}, "
+                f"diverged={int(np.sum(np.asarray(self.diverged_at) >= 0))})")
+
+
+class Network:
+    """A fully-connected feed-forward network with one activation per layer.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Units per layer, input first: ``[2, 8, 1]`` is 2 inputs, 8 hidden units, 1 output.
+        Every size >= 1, at least two entries.
+    activations : sequence of str or Activation
+        One per weight layer (``len(layer_sizes) - 1``), e.g. ``["tanh", "sigmoid"]``.
+    rng : None, int or numpy.random.Generator
+        Draws the initial weights.
+    init : {"xavier", "he"} or float, default "xavier"
+        Initial weights are Gaussian with standard deviation ``sqrt(2 / (n_in + n_out))``
+        ("xavier"), ``sqrt(2 / n_in)`` ("he", for ReLU) or the number given. Biases start at 0.
+    runs : int, optional
+        Hold ``runs`` independent networks of this shape (each with its own initial
+        weights) and train them together; every parameter gains a leading axis of that length.
+
+    Attributes
+    ----------
+    weights : list of ndarray, shapes (n_in, n_out) (or (runs, n_in, n_out))
+    biases : list of ndarray, shapes (n_out,) (or (runs, n_out))
+    """
+
+    def __init__(self, layer_sizes, *, activations, rng=None, init="xavier", runs=None):
+        self.layer_sizes = _layer_sizes(layer_sizes)
+        self.activations = _activations(activations, len(self.layer_sizes) - 1)
+        self.runs = None if runs is None else _validate.integer("runs", runs, minimum=1)
+        self.init = _init(init)
+        rng = _validate.rng(rng)
+        lead = () if self.runs is None else (self.runs,)
+        self.weights, self.biases = [], []
+        for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
+            std = INITS[self.init](n_in, n_out) if isinstance(self.init, str) else self.init
+            self.weights.append(std * rng.standard_normal(lead + (n_in, n_out)))
+            self.biases.append(np.zeros(lead + (n_out,)))
+
+    # ------------------------------------------------------------------ description
+    @property
+    def n_layers(self):
+        """Number of weight layers (hidden layers + the output layer)."""
+        return len(self.weights)
+
+    @property
+    def n_parameters(self):
+        """Number of weights and biases (of one run)."""
+        return sum(i * o + o for i, o in zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
+
+    def __repr__(self):
+        names = [a.name for a in self.activations]
+        runs = "" if self.runs is None else f", runs={self.runs}"
+        return f"Network({list(self.layer_sizes)}, activations={names}{runs})"
+
+    def describe(self):
+        """One line per layer: its units, what each unit sees, its activation and parameters.
+
+        >>> print(Network([3, 4, 1], activations=["relu", "identity"], rng=0).describe())
+        layer 1: 4 units, each sees the 3 inputs, relu, 16 parameters
+        layer 2: 1 unit, each sees the 4 outputs of layer 1, identity, 5 parameters
+        total: 21 parameters
+        """
+        lines = []
+        for k, (n_in, n_out, act) in enumerate(zip(self.layer_sizes[:-1], self.layer_sizes[1:],
+                                                    self.activations), start=1):
+            source = f"the {n_in} input{'s' * (n_in > 1)}" if k == 1 else \
+                f"the {n_in} output{'s' * (n_in > 1)} of layer {k - 1}"
+            lines.append(f"layer {k}: {n_out} unit{'s' * (n_out > 1)}, each sees {source}, "
+                         f"{act.name}, {n_in * n_out + n_out} parameters")
+        lines.append(f"total: {self.n_parameters} parameters")
+        return "\n".join(lines)
+
+    def copy(self):
+        """An independent copy (same weights, same shape)."""
+        new = object.__new__(Network)
+        new.__dict__.update(self.__dict__)
+        new.weights = [W.copy() for W in self.weights]
+        new.biases = [b.copy() for b in self.biases]
+        return new
+
+    # ------------------------------------------------------------------ forward
+    def forward_all(self, X):
+        """Forward pass keeping every layer's values (what backpropagation needs).
+
+        Parameters
+        ----------
+        X : array_like, shape (n, layer_sizes[0])
+
+        Returns
+        -------
+        zs : list of ndarray
+            ``zs[l]`` is the linear part of layer ``l + 1``, shape ``(n, n_out)``
+            (``(runs, n, n_out)`` with runs).
+        outputs : list of ndarray
+            ``outputs[0]`` is ``X``; ``outputs[l]`` is ``activation(zs[l - 1])``.
+        """
+        return self._forward(self._check_X(X))
+
+    def forward(self, X):
+        """The network's output for a batch.
+
+        Parameters
+        ----------
+        X : array_like, shape (n, layer_sizes[0])
+
+        Returns
+        -------
+        ndarray, shape (n, layer_sizes[-1]) (``(runs, n, layer_sizes[-1])`` with runs)
+        """
+        return self._forward(self._check_X(X))[1][-1]
+
+    __call__ = forward
+
+    def _forward(self, X):
+        zs, outputs = [], [X]
+        # A diverged run's huge weights may overflow: that run is reported by fit(), not warned about here.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for W, b, act in zip(self.weights, self.biases, self.activations):
+                z = outputs[-1] @ W + b[..., None, :]
+                zs.append(z)
+                outputs.append(act.f(z))
+        return zs, outputs
+
+    def predict(self, X):
+        """Output values; shape ``(n,)`` for a one-output network (like ``y``), else ``(n, k)``."""
+        out = self.forward(X)
+        return out[..., 0] if self.layer_sizes[-1] == 1 else out
+
+    def classify(self, X, *, threshold=None):
+        """Class labels (0.0/1.0) for a one-output network, the arg-max output otherwise.
+
+        Parameters
+        ----------
+        threshold : float, optional
+            Outputs ``>= threshold`` are class 1. By default the middle of the output
+            activation's range: 0.5 for sigmoid, 0 for tanh and for identity (logits).
+        """
+        out = self.forward(X)
+        if self.layer_sizes[-1] > 1:
+            return np.argmax(out, axis=-1).astype(float)
+        if threshold is None:
+            lo, hi = self.activations[-1].output_range
+            threshold = (lo + hi) / 2 if np.isfinite(lo) and np.isfinite(hi) else 0.0
+        threshold = _validate.finite_array("threshold", threshold)
+        if threshold.ndim:
+            raise ValueError(f"threshold must be a single number, got shape {threshold.shape}")
+        return (out[..., 0] >= threshold).astype(float)
+
+    def accuracy(self, X, y, *, threshold=None):
+        """Fraction of samples whose class (:meth:`classify`) equals the label ``y``.
+
+        Parameters
+        ----------
+        X : array_like, shape (n, layer_sizes[0])
+        y : array_like, shape (n,)
+            Labels: 0/1 for a one-output network, class indices otherwise.
+
+        Returns
+        -------
+        float (ndarray of shape (runs,) with runs)
+        """
+        X = self._check_X(X)
+        y = _validate.finite_array("y", y)
+        if y.shape != (X.shape[0],):
+            raise ValueError(f"y must have shape ({X.shape[0]},) to match the {X.shape[0]} rows "
+                             f"of X, got shape {y.shape}")
+        acc = np.mean(self.classify(X, threshold=threshold) == y, axis=-1)
+        return acc if np.ndim(acc) else float(acc)
+
+    # ------------------------------------------------------------------ backward
+    def cost(self, X, y, *, loss="mse"):
+        """The cost J (mean loss over the batch); an array of shape ``(runs,)`` with runs."""
+        X, Y, loss = self._check_data(X, y, loss)
+        return _scalar(self._cost(self._forward(X)[1][-1], Y, loss))
+
+    def gradients(self, X, y, *, loss="mse"):
+        """The cost J of a batch and its gradient for every layer, by backpropagation.
+
+        With ``delta[l] = dJ/dz[l]`` (shape ``(n, n_out)``), the chain rule gives, from the
+        output layer back to the first::
+
+            delta[L] = dJ/da[L] * f_L'(z[L])          (output layer)
+            dJ/dW[l] = a[l-1].T @ delta[l]            (sums over the batch)
+            dJ/db[l] = delta[l] summed over the batch
+            delta[l-1] = (delta[l] @ W[l].T) * f_{l-1}'(z[l-1])
+
+        For a sigmoid output with binary cross-entropy the first line simplifies to
+        ``delta[L] = (a[L] - y) / n``, which stays accurate when the sigmoid saturates.
+
+        Parameters
+        ----------
+        X : array_like, shape (n, layer_sizes[0])
+        y : array_like, shape (n,) (one output) or (n, layer_sizes[-1])
+        loss : str or Loss, default "mse"
+
+        Returns
+        -------
+        cost : float (ndarray of shape (runs,) with runs)
+        grads : list of (dW, db)
+            One pair per layer, shaped like ``weights[l]`` and ``biases[l]``.
+        """
+        X, Y, loss = self._check_data(X, y, loss)
+        cost, grads = self._backprop(X, Y, loss)
+        return _scalar(cost), grads
+
+    def _cost(self, out, Y, loss):
+        return np.mean(np.sum(loss._value(out, Y), axis=-1), axis=-1)
+
+    def _backprop(self, X, Y, loss):
+        zs, outputs = self._forward(X)
+        out, n = outputs[-1], X.shape[0]
+        cost = self._cost(out, Y, loss)
+        if loss is binary_cross_entropy and self.activations[-1] is sigmoid:
+            delta = (out - Y) / n  # d(BCE o sigmoid)/dz, no division by a(1 - a)
+        else:
+            delta = loss._grad(out, Y) / n * self.activations[-1].df(zs[-1])
+        grads = [None] * self.n_layers
+        for k in range(self.n_layers - 1, -1, -1):
+            grads[k] = (np.swapaxes(outputs[k], -1, -2) @ delta, delta.sum(axis=-2))
+            if k > 0:
+                delta = (delta @ np.swapaxes(self.weights[k], -1, -2)) * self.activations[k - 1].df(zs[k - 1])
+        return cost, grads
+
+    # ------------------------------------------------------------------ training
+    def fit(self, X, y, *, learning_rate, epochs, loss="mse", batch_size=None, rng=None, bound=1e8):
+        """Train by gradient descent, ``theta <- theta - learning_rate * dJ/dtheta``.
+
+        Parameters
+        ----------
+        X : array_like, shape (n, layer_sizes[0])
+        y : array_like, shape (n,) or (n, layer_sizes[-1])
+        learning_rate : float or array_like of shape (runs,)
+            Step size(s) > 0; with runs, one per run (or one for all).
+        epochs : int
+            Passes over the data, >= 1.
+        loss : str or Loss, default "mse"
+            E.g. ``"mse"``, ``"binary_cross_entropy"`` (sigmoid output) or
+            ``"bce_with_logits"`` (identity output).
+        batch_size : int, optional
+            Samples per update. None (default): full batch, one update per epoch.
+            Otherwise the data are shuffled every epoch and cut into mini-batches.
+        rng : None, int or numpy.random.Generator
+            Shuffles the mini-batches (unused for full-batch training).
+        bound : float, default 1e8
+            A run whose weights exceed this size (or stop being finite) has diverged:
+            it is frozen and reported in the history.
+
+        Returns
+        -------
+        History
+        """
+        X, Y, loss = self._check_data(X, y, loss)
+        epochs = _validate.integer("epochs", epochs, minimum=1)
+        bound = _validate.positive_number("bound", bound)
+        lead = () if self.runs is None else (self.runs,)
+        lr = _validate.positive_array("learning_rate", learning_rate)
+        if lr.ndim > 1 or (lr.ndim == 1 and lr.size != self.runs):
+            expected = "a single number" if self.runs is None else f"a number or shape ({self.runs},)"
+            raise ValueError(f"learning_rate must be {expected}, got shape {lr.shape}")
+        lr = np.broadcast_to(lr, lead).astype(float)
+        n = X.shape[0]
+        batch_size = n if batch_size is None else _validate.integer("batch_size", batch_size, minimum=1)
+        if batch_size > n:
+            raise ValueError(f"batch_size must be <= the number of samples {n}, got {batch_size}")
+        rng = _validate.rng(rng)
+
+        costs = np.full((epochs,) + lead, np.nan)
+        norms = np.full((epochs,) + lead + (self.n_layers,), np.nan)
+        diverged_at = np.full(lead, -1)
+        starts = range(0, n, batch_size)
+        # A diverging run overflows on purpose; it is detected below and reported instead.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            for epoch in range(epochs):
+                active = diverged_at < 0
+                order = np.arange(n) if batch_size == n else rng.permutation(n)
+                cost_sum, norm_sum = 0.0, 0.0
+                for start in starts:
+                    idx = order[start:start + batch_size]
+                    cost, grads = self._backprop(X[idx], Y[idx], loss)
+                    for k, (dW, db) in enumerate(grads):
+                        # np.where, not lr * 0: a frozen (diverged) run may carry NaN gradients
+                        self.weights[k] -= np.where(active[..., None, None], lr[..., None, None] * dW, 0.0)
+                        self.biases[k] -= np.where(active[..., None], lr[..., None] * db, 0.0)
+                    cost_sum = cost_sum + cost
+                    norm_sum = norm_sum + np.stack([np.linalg.norm(dW, axis=(-2, -1)) for dW, _ in grads], -1)
+                    active = active & ~self._ran_away(bound)
+                costs[epoch] = np.where(diverged_at < 0, cost_sum / len(starts), np.nan)
+                norms[epoch] = np.where((diverged_at < 0)[..., None], norm_sum / len(starts), np.nan)
+                diverged_at = np.where((diverged_at < 0) & ~active, epoch, diverged_at)
+                if np.all(diverged_at >= 0):
+                    break
+        return History(costs, norms, diverged_at[()] if self.runs is None else diverged_at,
+                       float(lr) if self.runs is None else lr.copy(), loss.name, batch_size)
+
+    def _ran_away(self, bound):
+        """Per run: is any parameter non-finite or larger than ``bound``?"""
+        bad = np.zeros(() if self.runs is None else (self.runs,), dtype=bool)
+        for W, b in zip(self.weights, self.biases):
+            big = np.abs(W).reshape(bad.shape + (-1,)).max(-1), np.abs(b).reshape(bad.shape + (-1,)).max(-1)
+            bad |= ~((big[0] <= bound) & (big[1] <= bound))
+        return bad
+
+    # ------------------------------------------------------------------ parameter vector
+    def get_params(self):
+        """All weights and biases in one flat vector, layer by layer (``W1, b1, W2, b2, ...``).
+
+        Returns
+        -------
+        ndarray, shape (n_parameters,) (``(runs, n_parameters)`` with runs)
+        """
+        lead = () if self.runs is None else (self.runs,)
+        parts = [p.reshape(lead + (-1,)) for W, b in zip(self.weights, self.biases) for p in (W, b)]
+        return np.concatenate(parts, axis=-1)
+
+    def set_params(self, theta):
+        """Load a flat vector from :meth:`get_params` back into the weights and biases."""
+        lead = () if self.runs is None else (self.runs,)
+        theta = _validate.finite_array("theta", theta)
+        if theta.shape != lead + (self.n_parameters,):
+            raise ValueError(f"theta must have shape {lead + (self.n_parameters,)}, got {theta.shape}")
+        at = 0
+        for k, (W, b) in enumerate(zip(self.weights, self.biases)):
+            for name, p in (("weights", W), ("biases", b)):
+                size = int(np.prod(p.shape[len(lead):]))
+                getattr(self, name)[k] = theta[..., at:at + size].reshape(p.shape).copy()
+                at += size
+
+    def flat_gradient(self, X, y, *, loss="mse"):
+        """:meth:`gradients` as one flat vector, in the order of :meth:`get_params`."""
+        lead = () if self.runs is None else (self.runs,)
+        _, grads = self.gradients(X, y, loss=loss)
+        return np.concatenate([g.reshape(lead + (-1,)) for pair in grads for g in pair], axis=-1)
+
+    def param_functions(self, X, y, *, loss="mse"):
+        """The cost and its gradient as functions of the flat parameter vector.
+
+        Handy for the gradient checker; the network itself is not changed.
+
+        Returns
+        -------
+        f : callable
+            ``f(theta) -> float``, the cost J with the parameters ``theta``.
+        grad : callable
+            ``grad(theta) -> ndarray`` of shape ``(n_parameters,)``, by backpropagation.
+
+        >>> import numpy as np, course_utils as cu
+        >>> net = cu.nn.Network([2, 3, 1], activations=["tanh", "identity"], rng=0)
+        >>> X, y = np.ones((4, 2)), np.zeros(4)
+        >>> f, grad = net.param_functions(X, y, loss="mse")
+        >>> cu.nn.check_gradient(f, grad, net.get_params()) < 1e-7
+        True
+        """
+        if self.runs is not None:
+            raise ValueError("param_functions needs a single network (runs=None), "
+                             f"this one holds runs={self.runs}")
+        X, Y, loss = self._check_data(X, y, loss)
+        probe = self.copy()
+
+        def f(theta):
+            probe.set_params(theta)
+            return _scalar(probe._cost(probe._forward(X)[1][-1], Y, loss))
+
+        def grad(theta):
+            probe.set_params(theta)
+            return probe.flat_gradient(X, Y, loss=loss)
+
+        return f, grad
+
+    # ------------------------------------------------------------------ checks
+    def _check_X(self, X):
+        X = _validate.finite_array("X", X)
+        d = self.layer_sizes[0]
+        if X.ndim != 2 or X.shape[1] != d:
+            raise ValueError(f"X must have shape (n, {d}): one row per sample with {d} "
+                             f"feature{'s' * (d > 1)}, got shape {X.shape}")
+        return X
+
+    def _check_data(self, X, y, loss):
+        X = self._check_X(X)
+        loss = get_loss(loss)
+        y = _validate.finite_array("y", y)
+        n, k = X.shape[0], self.layer_sizes[-1]
+        if y.shape == (n,) and k == 1:
+            y = y[:, None]
+        if y.shape != (n, k):
+            wanted = f"({n},) or ({n}, 1)" if k == 1 else f"({n}, {k})"
+            raise ValueError(f"y must have shape {wanted} to match X with {n} rows and a network "
+                             f"with {k} output{'s' * (k > 1)}, got shape {y.shape}")
+        if loss.check_targets and (np.any(y < 0) or np.any(y > 1)):
+            raise ValueError(f"y must lie in [0, 1] for the loss {loss.name!r}, got values in "
+                             f"[{y.min():g}, {y.max():g}]")
+        return X, y, loss
+
+
+def _scalar(value):
+    return float(value) if np.ndim(value) == 0 else value
+
+
+def _layer_sizes(layer_sizes):
+    try:
+        sizes = list(layer_sizes)
+    except TypeError:
+        raise ValueError(f"layer_sizes must be a list of integers >= 1, got {layer_sizes!r}") from None
+    ok = all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 1 for s in sizes)
+    if not ok or len(sizes) < 2:
+        raise ValueError("layer_sizes must be a list of at least two integers >= 1 (inputs first, "
+                         f"outputs last), got {layer_sizes!r}")
+    return tuple(int(s) for s in sizes)
+
+
+def _activations(activations, n_layers):
+    if isinstance(activations, str) or not hasattr(activations, "__len__"):
+        raise ValueError(f"activations must be a list with one activation per layer ({n_layers}), "
+                         f"e.g. {['tanh'] * (n_layers - 1) + ['sigmoid']}; got {activations!r}")
+    if len(activations) != n_layers:
+        raise ValueError(f"activations must have one entry per layer: len(layer_sizes) - 1 = {n_layers}, "
+                         f"got {len(activations)}")
+    out = []
+    for k, a in enumerate(activations):
+        try:
+            out.append(get_activation(a))
+        except ValueError:
+            valid = ", ".join(repr(name) for name in ACTIVATIONS)
+            raise ValueError(f"activations[{k}] must be one of {valid}; got {a!r}") from None
+    return tuple(out)
+
+
+def _init(init):
+    if isinstance(init, str):
+        return _validate.choice("init", init, tuple(INITS))
+    if isinstance(init, bool) or not isinstance(init, numbers.Real) or not np.isfinite(init) or init < 0:
+        raise ValueError(f"init must be one of {', '.join(map(repr, INITS))} or a standard deviation "
+                         f">= 0, got {init!r}")
+    return float(init)
+
