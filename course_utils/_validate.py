@@ -55,6 +55,13 @@ def integer(name, value, *, minimum=None):
     return int(value)
 
 
+def flag(name, value):
+    """A bool (Python or numpy); rejects 0/1, strings and None, which are usually mistakes."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def choice(name, value, choices):
     """``value`` if it is one of ``choices``; the error lists the valid ones."""
     if value not in choices:

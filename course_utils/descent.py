@@ -97,15 +97,21 @@ class DescentResult:
 
 
 def _gradient_fn(grad, ndim):
+    if ndim is not None:
+        ndim = _validate.choice("ndim", _validate.integer("ndim", ndim), (1, 2))
     if isinstance(grad, Objective):
+        if ndim not in (None, grad.ndim):
+            raise ValueError(f"ndim must match the objective ({grad.name} is {grad.ndim}-D), got {ndim}")
         return grad.raw_grad, grad.ndim
     if not callable(grad):
         raise ValueError(f"grad must be an Objective or a callable, got {grad!r}")
-    ndim = _validate.choice("ndim", 1 if ndim is None else ndim, (1, 2))
-    return grad, ndim
+    return grad, 1 if ndim is None else ndim
 
 
 def _learning_rate_fn(learning_rate):
+    if isinstance(learning_rate, type):  # e.g. cu.fixed instead of cu.fixed(0.1)
+        raise ValueError("learning_rate must be a number, an array or a schedule such as "
+                         f"cu.fixed(0.1), got the class {learning_rate.__name__}")
     if isinstance(learning_rate, Schedule) or callable(learning_rate):
         return learning_rate, ()
     lr = _validate.positive_array("learning_rate", learning_rate)
@@ -157,9 +163,15 @@ def gradient_descent(grad, start, *, learning_rate, epochs, ascent=False, tol=No
     epochs = _validate.integer("epochs", epochs, minimum=1)
     tol = _validate.positive_number("tol", tol, allow_none=True)
     bound = _validate.positive_number("bound", bound)
+    ascent = _validate.flag("ascent", ascent)
     lr_fn, lr_shape = _learning_rate_fn(learning_rate)
 
-    batch = np.broadcast_shapes(x.shape[:-1] if ndim == 2 else x.shape, lr_shape)
+    start_shape = x.shape[:-1] if ndim == 2 else x.shape
+    try:
+        batch = np.broadcast_shapes(start_shape, lr_shape)
+    except ValueError:
+        raise ValueError(f"learning_rate of shape {lr_shape} does not broadcast against start of shape "
+                         f"{start_shape}; add an axis for a grid, e.g. np.array(rates)[:, None]") from None
     x = np.broadcast_to(x, batch + (2,) * (ndim == 2)).copy()
     sign = 1.0 if ascent else -1.0
 
