@@ -40,7 +40,7 @@ __all__ = [
     "compute_peaks", "draw_peaks",
     "compute_schedule", "draw_schedule",
     "compute_gradient_problems", "draw_gradient_problems",
-    "compute_classifier", "draw_classifier",
+    "compute_classifier", "draw_classifier", "ClassifierRun",
 ]
 
 #: The 1-D functions of the lessons, offered by the 1-D explorer's dropdown.
@@ -418,9 +418,125 @@ def draw_gradient_problems(exploration, fig=None):
 
 # ----------------------------------------------------------------------------- classifier
 
-def compute_classifier(*args, **kwargs):  # pragma: no cover - filled in below when cu.nn lands
-    raise NotImplementedError("the classifier explorer needs course_utils.nn (issue 4)")
+@dataclass(frozen=True, repr=False)
+class ClassifierRun:
+    """The classifier explorer's run: data, trained network, its history and a probability map.
+
+    Attributes
+    ----------
+    X : ndarray, shape (n, 2)
+    y : ndarray, shape (n,)
+    network : course_utils.nn.Network
+        After training.
+    history : course_utils.nn.History
+        ``history.cost`` has shape ``(epochs,)``.
+    grid_x, grid_y : ndarray, shape (G,)
+        Axes of the probability map.
+    probability : ndarray, shape (G, G)
+        The network's output (probability of class 1) at ``(grid_x[j], grid_y[i])``.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    network: object
+    history: object
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    probability: np.ndarray
+
+    @property
+    def diverged(self):
+        """Whether training diverged."""
+        return bool(self.history.diverged)
+
+    def __repr__(self):
+        return f"ClassifierRun({self.network!r}, {self.history!r})"
 
 
-def draw_classifier(exploration, fig=None):  # pragma: no cover
-    raise NotImplementedError("the classifier explorer needs course_utils.nn (issue 4)")
+def compute_classifier(*, learning_rate=0.1, epochs=100, n=100, hidden=8, seed=0, grid=60):
+    """Train a small network on two clusters (notebook 12), full batch, from a fixed seed.
+
+    The same ``seed`` draws the same data and the same initial weights every time, so only
+    the learning rate and the epochs change what the explorer shows.
+
+    Parameters
+    ----------
+    learning_rate : float
+        Step size > 0.
+    epochs : int
+        Full-batch epochs, >= 1.
+    n : int, default 100
+        Number of points of :func:`course_utils.nn.two_clusters`.
+    hidden : int, default 8
+        Hidden tanh units of the ``[2, hidden, 1]`` network (sigmoid output,
+        binary cross-entropy loss).
+    seed : int, default 0
+        Seed of the data and of the initial weights.
+    grid : int, default 60
+        Resolution of the probability map.
+
+    Returns
+    -------
+    Exploration
+        ``numbers`` holds ``"final loss"`` and ``"accuracy"``; ``result`` a
+        :class:`ClassifierRun`.
+    """
+    from . import nn  # the network code is only needed here
+
+    learning_rate = _validate.positive_number("learning_rate", learning_rate)
+    epochs = _validate.integer("epochs", epochs, minimum=1)
+    hidden = _validate.integer("hidden", hidden, minimum=1)
+    seed = _validate.integer("seed", seed, minimum=0)
+    grid = _validate.integer("grid", grid, minimum=2)
+    rng = np.random.default_rng(seed)
+    X, y = nn.two_clusters(n, rng=rng)
+    network = nn.Network([2, hidden, 1], activations=["tanh", "sigmoid"], rng=rng)
+    history = network.fit(X, y, learning_rate=learning_rate, epochs=epochs, loss="binary_cross_entropy")
+    lo, hi = X.min(axis=0) - 1.0, X.max(axis=0) + 1.0
+    gx, gy = np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid)
+    points = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
+    probability = network.predict(points).reshape(grid, grid)
+    run = ClassifierRun(X, y, network, history, gx, gy, probability)
+
+    loss = history.final_cost
+    accuracy = float(network.accuracy(X, y)) if not run.diverged else np.nan
+    numbers = {"final loss": loss, "accuracy": accuracy}
+    readout = (f"network [2, {hidden}, 1] on {n} points · learning rate {learning_rate:g} · "
+               f"{epochs} epochs → final loss = {_fmt(loss)}, accuracy = "
+               + ("diverged" if run.diverged else f"{100 * accuracy:.1f}%"))
+    message = history.divergence_report() + " Try a smaller learning rate." if run.diverged else ""
+    settings = {"learning_rate": learning_rate, "epochs": epochs, "n": n, "hidden": hidden,
+                "seed": seed}
+    return Exploration("classifier", settings, numbers, readout, message, run)
+
+
+def draw_classifier(exploration, fig=None):
+    """Draw the decision boundary over the data (left) and the loss per epoch (right)."""
+    fig = _new_figure(fig, (8, 3.2), _TWO_PANELS)
+    ax_b, ax_l = fig.subplots(1, 2)
+    run = exploration.result
+    if np.all(np.isfinite(run.probability)):
+        ax_b.contourf(run.grid_x, run.grid_y, run.probability, levels=np.linspace(0, 1, 11),
+                      cmap="RdBu_r", alpha=0.6)
+        ax_b.contour(run.grid_x, run.grid_y, run.probability, levels=[0.5], colors="k",
+                     linewidths=1.5)
+    for label, color in ((0.0, "C0"), (1.0, "C3")):
+        pts = run.X[run.y == label]
+        ax_b.scatter(pts[:, 0], pts[:, 1], s=12, color=color, edgecolor="k", linewidth=0.4,
+                     label=f"class {label:g}")
+    ax_b.set_xlim(run.grid_x[0], run.grid_x[-1])
+    ax_b.set_ylim(run.grid_y[0], run.grid_y[-1])
+    ax_b.legend(fontsize=8, loc="upper right")
+    ax_b.set_title(f"decision boundary, learning rate {exploration.settings['learning_rate']:g}",
+                   fontsize=10)
+    cost = np.asarray(run.history.cost, dtype=float)
+    ok = np.isfinite(cost)
+    ax_l.plot(np.arange(cost.size)[ok], cost[ok], color="C2")
+    ax_l.set_xlim(0, cost.size)
+    ax_l.set_ylim(bottom=0)
+    ax_l.set_xlabel("epoch")
+    ax_l.set_ylabel("loss (binary cross-entropy)")
+    ax_l.set_title("loss per epoch", fontsize=10)
+    if exploration.message:
+        _message_box(ax_l, exploration.message)
+    return ax_b, ax_l

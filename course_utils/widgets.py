@@ -261,5 +261,20 @@ def gradient_problems_explorer(problem="vanishing", *, learning_rate=0.1, start=
     return Explorer(controls, ex.compute_gradient_problems, ex.draw_gradient_problems, fixed=fixed)
 
 
-def classifier_explorer(*args, **kwargs):  # pragma: no cover - needs course_utils.nn
-    raise NotImplementedError("the classifier explorer needs course_utils.nn (issue 4)")
+def classifier_explorer(*, learning_rate=0.1, epochs=100, n=100, hidden=8, seed=0):
+    """Train a small network on two clusters: learning rate and epochs (notebook 12).
+
+    Shows the decision boundary over the data and the loss per epoch; the same ``seed``
+    keeps the data and the initial weights fixed while the sliders move.
+
+    Returns
+    -------
+    Explorer
+        An ipywidgets VBox; end a notebook cell with it to show it.
+    """
+    controls = {
+        "learning_rate": _float_slider("learning_rate", "learning rate", learning_rate, 0.01, 10.0, 0.01),
+        "epochs": _int_slider("epochs", "epochs", epochs, 1, 1000),
+    }
+    fixed = {"n": n, "hidden": hidden, "seed": seed}
+    return Explorer(controls, ex.compute_classifier, ex.draw_classifier, fixed=fixed)

@@ -217,3 +217,60 @@ def test_update_is_fast(compute, draw):
         cu.figure_png(fig)
         best = min(best, time.process_time() - t)
     assert best < 0.25
+
+
+# ---------------------------------------------------------------------------- classifier
+
+def test_classifier_matches_network_fit():
+    e = cu.compute_classifier(learning_rate=0.5, epochs=40, seed=3)
+    rng = np.random.default_rng(3)
+    X, y = cu.nn.two_clusters(100, rng=rng)
+    net = cu.nn.Network([2, 8, 1], activations=["tanh", "sigmoid"], rng=rng)
+    history = net.fit(X, y, learning_rate=0.5, epochs=40, loss="binary_cross_entropy")
+    assert e.numbers["final loss"] == history.final_cost
+    assert e.numbers["accuracy"] == net.accuracy(X, y) > 0.9
+    np.testing.assert_array_equal(e.result.X, X)
+    assert f"final loss = {history.final_cost:.6f}" in e.readout
+    assert e.result.probability.shape == (60, 60)
+    assert 0 <= e.result.probability.min() and e.result.probability.max() <= 1
+
+
+def test_classifier_is_deterministic_for_a_seed():
+    a = cu.compute_classifier(learning_rate=0.2, epochs=10)
+    b = cu.compute_classifier(learning_rate=0.2, epochs=10)
+    assert a.numbers == b.numbers
+
+
+def test_classifier_bad_input():
+    with pytest.raises(ValueError, match="learning_rate must be"):
+        cu.compute_classifier(learning_rate=0)
+    with pytest.raises(ValueError, match="epochs must be >= 1"):
+        cu.compute_classifier(epochs=0)
+
+
+def test_draw_classifier_boundary_and_loss_curve():
+    e = cu.compute_classifier(learning_rate=0.5, epochs=30)
+    ax_b, ax_l = cu.draw_classifier(e)
+    assert len(ax_b.collections) >= 4  # filled map, 0.5 contour, two scatters
+    (curve,) = ax_l.get_lines()
+    np.testing.assert_allclose(curve.get_ydata(), e.result.history.cost)
+    assert "learning rate 0.5" in ax_b.get_title()
+
+
+def test_draw_classifier_diverged_shows_message():
+    e = cu.compute_classifier(learning_rate=1e9, epochs=20)
+    assert e.diverged and "diverged" in e.message
+    ax_b, ax_l = cu.draw_classifier(e)
+    assert any("diverged" in t.get_text() for t in ax_l.texts)
+    assert "accuracy = diverged" in e.readout
+
+
+def test_classifier_update_is_fast():
+    fig = cu.draw_classifier(cu.compute_classifier())[0].figure
+    best = np.inf
+    for _ in range(3):
+        t = time.process_time()
+        cu.draw_classifier(cu.compute_classifier(), fig=fig)
+        cu.figure_png(fig)
+        best = min(best, time.process_time() - t)
+    assert best < 0.25

@@ -18,6 +18,7 @@ def _explorers():
         "peaks": cu.widgets.peaks_explorer,
         "schedule": cu.widgets.schedule_explorer,
         "gradient_problems": cu.widgets.gradient_problems_explorer,
+        "classifier": cu.widgets.classifier_explorer,
     }
 
 
@@ -27,7 +28,7 @@ def test_importing_course_utils_does_not_import_ipywidgets():
     assert out.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("name", ["descent_1d", "peaks", "schedule", "gradient_problems"])
+@pytest.mark.parametrize("name", ["descent_1d", "peaks", "schedule", "gradient_problems", "classifier"])
 def test_explorer_is_a_displayable_widget_with_a_first_picture(name):
     w = _explorers()[name]()
     assert isinstance(w, W.VBox) and isinstance(w, cu.widgets.Explorer)
@@ -37,7 +38,7 @@ def test_explorer_is_a_displayable_widget_with_a_first_picture(name):
     assert "application/vnd.jupyter.widget-view+json" in w._repr_mimebundle_()
 
 
-@pytest.mark.parametrize("name", ["descent_1d", "peaks", "schedule", "gradient_problems"])
+@pytest.mark.parametrize("name", ["descent_1d", "peaks", "schedule", "gradient_problems", "classifier"])
 def test_sliders_do_not_queue_a_backlog(name):
     w = _explorers()[name]()
     sliders = [c for c in w.controls.values() if isinstance(c, (W.FloatSlider, W.IntSlider))]
@@ -46,6 +47,7 @@ def test_sliders_do_not_queue_a_backlog(name):
 
 @pytest.mark.parametrize("name, new_rate", [
     ("descent_1d", 0.03), ("peaks", 0.02), ("schedule", 0.1), ("gradient_problems", 0.3),
+    ("classifier", 0.5),
 ])
 def test_moving_the_learning_rate_updates_readout_and_image(name, new_rate):
     w = _explorers()[name]()
@@ -132,3 +134,14 @@ def test_explorer_image_never_comes_from_pyplot():
     w.controls["learning_rate"].value = 0.2
     assert plt.get_fignums() == before
     assert np.frombuffer(w.image.value[:8], dtype=np.uint8).tolist()[:4] == [0x89, 0x50, 0x4E, 0x47]
+
+
+def test_classifier_explorer():
+    w = cu.widgets.classifier_explorer(learning_rate=0.1, epochs=50)
+    png, readout = w.image.value, w.readout.value
+    w.controls["learning_rate"].value = 0.5
+    assert w.image.value != png and w.readout.value != readout
+    e = cu.compute_classifier(learning_rate=0.5, epochs=50)
+    assert w.exploration.numbers == e.numbers
+    w.controls["epochs"].value = 10
+    assert w.renders == 3 and w.exploration.result.history.epochs == 10
