@@ -1,0 +1,642 @@
+"""Benchmarks: is the course's code fast where learners feel it?
+
+Run from the repository root::
+
+    python -m course_utils.bench            # everything (the notebook section takes a minute or two)
+    python -m course_utils.bench --quick    # fewer repeats, no notebook section
+    python -m course_utils.bench --write    # also write benchmarks/RESULTS.md
+
+Every speed claim is a ratio of two ways of computing the same numbers, timed in the same
+run. Before timing, the script asserts that both sides agree (to 1e-12 relative); a
+disagreement stops the benchmark. Times are the best of several repeats (wall clock), so
+other programs running at the same time inflate them less.
+
+Sections (``--sections`` picks some):
+
+``grid``      Experiment 3 of notebook 05: 50 learning rates x 40 epoch counts on the sextic, one
+              vectorized call against the nested loops a learner writes.
+``basins``    A basin map on peaks: 10,000 starts x 1,000 epochs, against a per-start loop.
+``sliders``   Compute + draw + PNG for every explorer of :mod:`course_utils.explorers`, off screen.
+``networks``  Full-batch training speed of the networks of notebooks 11-12, and the batch
+              gradient against a per-sample loop.
+``notebooks`` Every notebook under nbval (runs pytest; slow).
+``imports``   ``import course_utils`` in a fresh interpreter.
+
+This module is not imported by ``course_utils`` itself.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import inspect
+import json
+import math
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+import course_utils as cu
+
+__all__ = [
+    "Row", "best_time", "assert_same", "grid_vectorized", "grid_loop", "basin_starts",
+    "basin_vectorized", "basin_loop", "explorer_pairs", "slider_update_times", "NETWORKS",
+    "make_network", "per_sample_gradients", "parse_durations", "parse_importtime",
+    "format_table", "machine", "run", "main",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+RTOL = 1e-12  # agreement required between the two sides of every comparison
+
+
+@dataclass
+class Row:
+    """One line of the results table.
+
+    ``met`` is True/False against ``target``, or None when the row has no target (context).
+    """
+
+    section: str
+    measured: str
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+
+# ------------------------------------------------------------------------------ helpers
+
+def best_time(fn, *, repeat):
+    """Run ``fn()`` ``repeat`` times; return (best wall time in seconds, last result)."""
+    best, result = math.inf, None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def assert_same(name, fast, reference, *, rtol=RTOL, per_array=False):
+    """Raise AssertionError unless ``fast`` equals ``reference`` to ``rtol`` (relative).
+
+    NaN must sit in the same places on both sides. With ``per_array`` the tolerance is
+    relative to the largest ``|reference|`` (for sums whose order differs, e.g. gradients
+    accumulated sample by sample); otherwise it applies to every element.
+
+    Returns
+    -------
+    float
+        The largest relative difference found (0.0 when bit-identical).
+
+    >>> assert_same("demo", [1.0, np.nan], [1.0, np.nan])
+    0.0
+    """
+    fast, reference = np.asarray(fast, dtype=float), np.asarray(reference, dtype=float)
+    if fast.shape != reference.shape:
+        raise AssertionError(f"{name}: shapes differ, {fast.shape} vs {reference.shape}")
+    if not np.array_equal(np.isnan(fast), np.isnan(reference)):
+        raise AssertionError(f"{name}: NaN (diverged) entries differ between the two sides")
+    ok = ~np.isnan(reference)
+    diff = np.abs(fast[ok] - reference[ok])
+    scale = np.abs(reference[ok])
+    if per_array:
+        scale = np.full_like(scale, scale.max(initial=0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = np.where(diff == 0, 0.0, diff / scale)
+    worst = float(rel.max(initial=0.0))
+    if not worst <= rtol:
+        raise AssertionError(f"{name}: the two sides differ by {worst:.3g} (relative), more than {rtol:g}")
+    return worst
+
+
+def _ms(seconds):
+    return cu.format_seconds(seconds)
+
+
+def _seconds(seconds):
+    return f"{seconds:.3f} s" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _agreement(worst):
+    return "bit-identical" if worst == 0 else f"agree to {worst:.1e}"
+
+
+# ---------------------------------------------------------------- 1. Experiment 3 grid
+
+GRID_OBJECTIVE = cu.sextic  # several minima; the function of notebook 05's experiments
+GRID_START = 1.0
+GRID_LEARNING_RATES = np.logspace(-10, -1, 50)
+GRID_EPOCHS = np.linspace(10, 500, 40).round().astype(int)
+GRID_TARGET = 200.0
+
+
+def grid_vectorized(objective, start, learning_rates, epoch_counts):
+    """The course's way: one call with every learning rate, read at every epoch count.
+
+    Returns
+    -------
+    ndarray, shape (len(epoch_counts), len(learning_rates))
+        Position after ``epoch_counts[i]`` epochs with ``learning_rates[j]`` (NaN: diverged).
+    """
+    run = cu.gradient_descent(objective, start, learning_rate=np.asarray(learning_rates),
+                              epochs=int(np.max(epoch_counts)))
+    return run.at(np.asarray(epoch_counts))
+
+
+def grid_loop(objective, start, learning_rates, epoch_counts, *, bound=1e8):
+    """The nested loops a learner writes: one run per (learning rate, epochs), plain floats.
+
+    A run that overflows or leaves ``|x| <= bound`` is NaN, as in :func:`gradient_descent`.
+    """
+    deriv = objective.df  # the objective's own formula, here called on Python floats
+    out = np.empty((len(epoch_counts), len(learning_rates)))
+    for j, lr in enumerate(np.asarray(learning_rates, dtype=float).tolist()):
+        for i, epochs in enumerate(np.asarray(epoch_counts).tolist()):
+            x = float(start)
+            try:
+                for _ in range(epochs):
+                    x = x - lr * deriv(x)
+            except OverflowError:
+                x = math.nan
+            out[i, j] = x if abs(x) <= bound else math.nan
+    return out
+
+
+def bench_grid(quick=False):
+    args = (GRID_OBJECTIVE, GRID_START, GRID_LEARNING_RATES, GRID_EPOCHS)
+    worst = assert_same("experiment 3 grid", grid_vectorized(*args), grid_loop(*args))
+    t_vec, _ = best_time(lambda: grid_vectorized(*args), repeat=5 if quick else 20)
+    t_loop, _ = best_time(lambda: grid_loop(*args), repeat=2 if quick else 5)
+    ratio = t_loop / t_vec
+    steps = int(GRID_EPOCHS.sum()) * GRID_LEARNING_RATES.size
+    shape = f"{GRID_LEARNING_RATES.size} learning rates x {GRID_EPOCHS.size} epoch counts"
+    return [
+        Row("1. Experiment 3 grid: vectorized call", _ms(t_vec),
+            note=f"{shape} on {GRID_OBJECTIVE.name} from x0 = {GRID_START:g}: "
+                 f"one call of {GRID_EPOCHS.max()} epochs; {_agreement(worst)} with the loops"),
+        Row("1. Experiment 3 grid: learner's nested loops", _ms(t_loop),
+            note=f"{steps:,} scalar steps (plain Python floats)"),
+        Row("1. Experiment 3 grid: speed-up", f"{ratio:.0f}x", f">= {GRID_TARGET:.0f}x",
+            ratio >= GRID_TARGET),
+    ]
+
+
+# ------------------------------------------------------------------------ 2. Basin map
+
+BASIN_SIDE = 100  # 100 x 100 = 10,000 starts over the peaks domain
+BASIN_EPOCHS = 1000
+BASIN_LEARNING_RATE = 0.01
+BASIN_LOOP_STARTS = 20  # the per-start loop runs on this many starts and is extrapolated
+BASIN_TARGET = 0.3
+
+
+def basin_starts(side=BASIN_SIDE):
+    """A ``side x side`` grid of starts over the domain of peaks, shape ``(side, side, 2)``."""
+    (x0, x1), (y0, y1) = cu.peaks.domain
+    X, Y = np.meshgrid(np.linspace(x0, x1, side), np.linspace(y0, y1, side))
+    return np.stack([X, Y], axis=-1)
+
+
+def basin_vectorized(starts, *, learning_rate=BASIN_LEARNING_RATE, epochs=BASIN_EPOCHS):
+    """Descend from every start at once; return (end points, basin label of each start)."""
+    run = cu.gradient_descent(cu.peaks, starts, learning_rate=learning_rate, epochs=epochs)
+    return run.final, cu.nearest_label(run.final, cu.peaks.minima, tol=1e-2)
+
+
+def basin_loop(starts, *, learning_rate=BASIN_LEARNING_RATE, epochs=BASIN_EPOCHS, bound=1e8):
+    """One run per start, one step per epoch, with the objective's own gradient formula.
+
+    Returns the end points, shape ``(n, 2)`` for starts of shape ``(n, 2)``.
+    """
+    deriv = cu.peaks.df
+    out = np.empty((len(starts), 2))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k, (x, y) in enumerate(np.asarray(starts, dtype=float).tolist()):
+            for _ in range(epochs):
+                dx, dy = deriv(x, y)
+                x, y = x - learning_rate * dx, y - learning_rate * dy
+            out[k] = (x, y) if math.sqrt(x * x + y * y) <= bound else (math.nan, math.nan)
+    return out
+
+
+def bench_basins(quick=False):
+    starts = basin_starts()
+    flat = starts.reshape(-1, 2)
+    subset = np.linspace(0, len(flat) - 1, BASIN_LOOP_STARTS).round().astype(int)
+    t_vec, (final, labels) = best_time(lambda: basin_vectorized(starts), repeat=2 if quick else 3)
+    t_sub, looped = best_time(lambda: basin_loop(flat[subset]), repeat=1)
+    worst = assert_same("basin map", final.reshape(-1, 2)[subset], looped)
+    t_loop = t_sub * len(flat) / len(subset)
+    found = ", ".join(f"{np.sum(labels == k)}" for k in range(len(cu.peaks.minima)))
+    return [
+        Row("2. Basin map: vectorized (10,000 starts x 1,000 epochs)", _seconds(t_vec),
+            f"<= {BASIN_TARGET} s", t_vec <= BASIN_TARGET,
+            note=f"{len(flat) / t_vec:,.0f} starts/s; starts per minimum: {found}"),
+        Row("2. Basin map: per-start loop (extrapolated)", _seconds(t_loop),
+            note=f"timed on {len(subset)} starts; {_agreement(worst)} with the vectorized end points"),
+        Row("2. Basin map: speed-up", f"{t_loop / t_vec:.0f}x"),
+    ]
+
+
+# ---------------------------------------------------------------- 3. Slider latency
+
+SLIDER_UPDATES = 50
+SLIDER_TARGET = 0.100
+
+
+def explorer_pairs():
+    """Every explorer of :mod:`course_utils.explorers`: name -> (compute, draw)."""
+    from . import explorers
+
+    pairs = {}
+    for name in getattr(explorers, "__all__", ()):
+        if name.startswith("compute_") and hasattr(explorers, "draw_" + name[len("compute_"):]):
+            kind = name[len("compute_"):]
+            pairs[kind] = (getattr(explorers, name), getattr(explorers, "draw_" + kind))
+    return pairs
+
+
+def slider_learning_rates(compute, n=SLIDER_UPDATES):
+    """A slider dragged across learning rates around the explorer's default (x 1/3 ... x 3)."""
+    default = inspect.signature(compute).parameters["learning_rate"].default
+    return [float(f"{default * f:.4g}") for f in np.geomspace(1 / 3, 3, n)]
+
+
+def slider_update_times(compute, draw, learning_rates):
+    """Seconds per update (compute + draw + PNG render), as an explorer's widget does it.
+
+    The first drawing (which creates the figure) is not timed: it happens before the
+    learner touches a slider.
+    """
+    from .explorers import figure_png
+
+    fig = draw(compute(learning_rate=learning_rates[-1]))[0].figure
+    figure_png(fig)
+    times = []
+    for lr in learning_rates:
+        start = time.perf_counter()
+        draw(compute(learning_rate=lr), fig=fig)
+        figure_png(fig)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def bench_sliders(quick=False):
+    pairs = explorer_pairs()
+    if not pairs:
+        return [Row("3. Slider update", "not available", note="course_utils.explorers has no explorers yet")]
+    rows = []
+    n = 15 if quick else SLIDER_UPDATES
+    for kind, (compute, draw) in pairs.items():
+        times = slider_update_times(compute, draw, slider_learning_rates(compute, n))
+        median, p95 = statistics.median(times), float(np.percentile(times, 95))
+        rows.append(Row(f"3. Slider update: {kind}", f"median {_ms(median)}, p95 {_ms(p95)}",
+                        f"median <= {SLIDER_TARGET * 1e3:.0f} ms", median <= SLIDER_TARGET,
+                        note=f"{len(times)} updates, compute + draw + PNG (Agg, off screen)"))
+    return rows
+
+
+# ------------------------------------------------------------------------- 4. Networks
+
+def _curve(n, rng):
+    """Notebook 11's curved data: y = sin(1.5 x) + noise, x in [-2, 2]."""
+    x = rng.uniform(-2, 2, (n, 1))
+    return x, np.sin(1.5 * x[:, 0]) + 0.1 * rng.standard_normal(n)
+
+
+def _nn_data(name, **kwargs):
+    def make(n, rng):
+        data = getattr(cu.nn, name)(n, rng=rng, **kwargs)
+        return data[0], data[1]
+    return make
+
+
+@dataclass(frozen=True)
+class NetworkCase:
+    """A network of notebooks 11-12, its training settings and its data."""
+
+    name: str
+    layer_sizes: tuple
+    activations: tuple
+    loss: str
+    learning_rate: float
+    n: int
+    data: object  # callable (n, rng) -> (X, y)
+
+
+NETWORKS = (
+    NetworkCase("11 simple regression", (1, 1), ("identity",), "mse", 0.2, 50, _nn_data("linear_1d")),
+    NetworkCase("11 multiple regression", (3, 1), ("identity",), "mse", 0.2, 200, _nn_data("linear_3d")),
+    NetworkCase("11 hidden layer", (1, 8, 1), ("tanh", "identity"), "mse", 0.1, 80, _curve),
+    NetworkCase("12 two clusters", (2, 1), ("sigmoid",), "binary_cross_entropy", 0.5, 200,
+                _nn_data("two_clusters")),
+    NetworkCase("12 hidden layer", (2, 8, 1), ("tanh", "sigmoid"), "binary_cross_entropy", 0.5, 200,
+                _nn_data("xor")),
+)
+NETWORK_EPOCHS = 1000
+
+
+def make_network(case, *, n=None, seed=0):
+    """(network, X, y) for a :class:`NetworkCase`, from a fixed seed."""
+    rng = np.random.default_rng(seed)
+    X, y = case.data(case.n if n is None else n, rng)
+    net = cu.nn.Network(list(case.layer_sizes), activations=list(case.activations), rng=rng)
+    return net, X, y
+
+
+def per_sample_gradients(net, X, y, loss):
+    """The batch gradient as a per-sample loop: forward and backward one sample at a time.
+
+    Written out from the chain rule (the same maths as ``Network.gradients``), then averaged.
+
+    Returns
+    -------
+    list of (dW, db), shaped like the network's weights and biases
+    """
+    loss = cu.nn.get_loss(loss)
+    acts = net.activations
+    simplified = loss is cu.nn.binary_cross_entropy and acts[-1] is cu.nn.sigmoid
+    sums = [(np.zeros_like(W), np.zeros_like(b)) for W, b in zip(net.weights, net.biases)]
+    targets = np.asarray(y, dtype=float).reshape(len(X), -1)
+    for x, t in zip(np.asarray(X, dtype=float), targets):
+        a, zs = [x], []
+        for W, b, act in zip(net.weights, net.biases, acts):
+            zs.append(a[-1] @ W + b)
+            a.append(act.f(zs[-1]))
+        if simplified:  # d(cross-entropy of a sigmoid)/dz = a - y
+            delta = a[-1] - t
+        else:
+            delta = loss.grad(a[-1][None], t[None])[0] * acts[-1].df(zs[-1])
+        for k in range(len(sums) - 1, -1, -1):
+            sums[k][0][...] += np.outer(a[k], delta)
+            sums[k][1][...] += delta
+            if k > 0:
+                delta = (net.weights[k] @ delta) * acts[k - 1].df(zs[k - 1])
+    return [(dW / len(X), db / len(X)) for dW, db in sums]
+
+
+def bench_networks(quick=False):
+    if not hasattr(cu.nn, "Network"):
+        return [Row("4. Networks", "not available", note="course_utils.nn.Network is not written yet")]
+    rows = []
+    for case in NETWORKS:
+        net, X, y = make_network(case)
+        _, fast = net.gradients(X, y, loss=case.loss)
+        slow = per_sample_gradients(net, X, y, case.loss)
+        worst = max(assert_same(f"{case.name} gradient", f, s, per_array=True)
+                    for pair_f, pair_s in zip(fast, slow) for f, s in zip(pair_f, pair_s))
+        t_vec, _ = best_time(lambda: net.gradients(X, y, loss=case.loss), repeat=20 if quick else 100)
+        t_loop, _ = best_time(lambda: per_sample_gradients(net, X, y, case.loss), repeat=2 if quick else 5)
+        epochs = 200 if quick else NETWORK_EPOCHS
+        t_fit, _ = best_time(lambda: net.copy().fit(X, y, learning_rate=case.learning_rate, epochs=epochs,
+                                                     loss=case.loss), repeat=2 if quick else 3)
+        layers = "-".join(str(s) for s in case.layer_sizes)
+        rows.append(Row(f"4. Network {case.name} [{layers}]: full-batch training",
+                        f"{epochs / t_fit:,.0f} epochs/s",
+                        note=f"{len(X)} samples, {case.loss}, learning rate {case.learning_rate:g}"))
+        rows.append(Row(f"4. Network {case.name}: batch gradient vs per-sample loop",
+                        f"{t_loop / t_vec:.0f}x",
+                        note=f"{_ms(t_vec)} vs {_ms(t_loop)}; gradients {_agreement(worst)}"))
+    return rows
+
+
+# ------------------------------------------------------------------------ 5. Notebooks
+
+NOTEBOOK_TARGET = 10.0
+SUITE_TARGET = 120.0
+_DURATION = re.compile(r"^\s*([\d.]+)s\s+(setup|call|teardown)\s+(\S+?)::")
+
+
+def parse_durations(text):
+    """Seconds per test file from pytest's ``--durations=0`` report (setup + call + teardown).
+
+    >>> parse_durations("1.50s call     notebooks/a.ipynb::Cell 1\\n0.50s setup    notebooks/a.ipynb::Cell 0")
+    {'notebooks/a.ipynb': 2.0}
+    """
+    totals = {}
+    for line in text.splitlines():
+        match = _DURATION.match(line)
+        if match:
+            totals[match.group(3)] = totals.get(match.group(3), 0.0) + float(match.group(1))
+    return totals
+
+
+def _outcome(text):
+    lines = [line for line in text.splitlines() if re.search(r"\d+ (passed|failed|error)", line)]
+    return lines[-1].strip("= ") if lines else "no summary"
+
+
+def bench_notebooks(quick=False):
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if not notebooks:
+        return [Row("5. Notebooks", "not available", note="no notebooks yet")]
+    command = [sys.executable, "-m", "pytest", "-q", "--durations=0", "--durations-min=0"]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    per_file = {k: v for k, v in parse_durations(done.stdout).items() if k.endswith(".ipynb")}
+    rows = []
+    for path in sorted(per_file):
+        seconds = per_file[path]
+        rows.append(Row(f"5. Notebook {Path(path).stem}", _seconds(seconds), f"<= {NOTEBOOK_TARGET:.0f} s",
+                        seconds <= NOTEBOOK_TARGET, note="under nbval (kernel start included)"))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    rows.append(Row("5. Whole test suite (python -m pytest)", _seconds(wall), f"<= {SUITE_TARGET:.0f} s",
+                    wall <= SUITE_TARGET,
+                    note=f"{cores} cores; {len(notebooks)} notebooks; {_outcome(done.stdout)}"))
+    return rows
+
+
+# ---------------------------------------------------------------------- 6. Import time
+
+IMPORT_TARGET = 0.5
+IMPORT_REPEATS = 5
+_IMPORT_PROBE = (
+    "import json, sys, time\n"
+    "start = time.perf_counter()\n"
+    "import course_utils\n"
+    "seconds = time.perf_counter() - start\n"
+    "print(json.dumps({'seconds': seconds, 'ipywidgets': 'ipywidgets' in sys.modules,\n"
+    "                  'pyplot': 'matplotlib.pyplot' in sys.modules}))\n"
+)
+_IMPORTTIME = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|( *)(\S+)")
+
+
+def parse_importtime(text):
+    """``python -X importtime`` output as (depth, module, cumulative seconds) triples.
+
+    Depth 0 is the module imported on the command line, 1 what it imported first-hand, ...
+
+    >>> parse_importtime("import time:   100 |   2500 |     numpy\\nimport time:  90 |  9000 | course_utils")
+    [(2, 'numpy', 0.0025), (0, 'course_utils', 0.009)]
+    """
+    entries = []
+    for line in text.splitlines():
+        match = _IMPORTTIME.match(line)
+        if match:
+            depth = (len(match.group(3)) - 1) // 2
+            entries.append((depth, match.group(4), int(match.group(2)) / 1e6))
+    return entries
+
+
+def _import_breakdown(entries, top=4):
+    """The largest imports one or two levels below ``course_utils``, for the table's note."""
+    near = [(s, name) for depth, name, s in entries if depth in (1, 2)]
+    return ", ".join(f"{name} {_ms(s)}" for s, name in sorted(near, reverse=True)[:top])
+
+
+def bench_imports(quick=False):
+    probes = []
+    for _ in range(2 if quick else IMPORT_REPEATS):
+        done = subprocess.run([sys.executable, "-c", _IMPORT_PROBE], capture_output=True, text=True,
+                              check=True, cwd=ROOT)
+        probes.append(json.loads(done.stdout))
+    seconds = statistics.median(p["seconds"] for p in probes)
+    widgets = any(p["ipywidgets"] for p in probes)
+    trace = subprocess.run([sys.executable, "-X", "importtime", "-c", "import course_utils"],
+                           capture_output=True, text=True, check=True, cwd=ROOT).stderr
+    detail = _import_breakdown(parse_importtime(trace))
+    pyplot = "imports matplotlib.pyplot" if probes[-1]["pyplot"] else "does not import matplotlib.pyplot"
+    return [
+        Row("6. import course_utils (fresh interpreter)", _ms(seconds), f"<= {IMPORT_TARGET * 1e3:.0f} ms",
+            seconds <= IMPORT_TARGET,
+            note=f"median of {len(probes)}; {pyplot}; largest parts (-X importtime): {detail}"),
+        Row("6. import course_utils loads ipywidgets", "yes" if widgets else "no", "no", not widgets),
+    ]
+
+
+# ---------------------------------------------------------------------------- the table
+
+SECTIONS = {
+    "grid": bench_grid, "basins": bench_basins, "sliders": bench_sliders,
+    "networks": bench_networks, "notebooks": bench_notebooks, "imports": bench_imports,
+}
+
+
+def _met(value):
+    return "" if value is None else ("yes" if value else "**no**")
+
+
+def format_table(rows):
+    """The rows as a markdown table: section, measured, target, met?, notes.
+
+    >>> print(format_table([Row("demo", "1.0 ms", "<= 2 ms", True)]))
+    | Section | Measured | Target | Met? | Notes |
+    |---|---|---|---|---|
+    | demo | 1.0 ms | <= 2 ms | yes |  |
+    """
+    lines = ["| Section | Measured | Target | Met? | Notes |", "|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r.section} | {r.measured} | {r.target} | {_met(r.met)} | {r.note} |")
+    return "\n".join(lines)
+
+
+def _cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine():
+    """Where the figures were measured: CPU, cores, Python and library versions."""
+    import matplotlib
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "cpu": _cpu_model(), "cores": cores, "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(), "numpy": np.__version__,
+        "matplotlib": matplotlib.__version__, "course_utils": cu.__version__,
+    }
+
+
+def _machine_line(info):
+    return (f"{info['cpu']}, {info['cores']} cores, {info['os']}; Python {info['python']}, "
+            f"numpy {info['numpy']}, matplotlib {info['matplotlib']}")
+
+
+def run(sections, *, quick=False, stream=None):
+    """Run the named sections in order; return all rows (printing each section as it ends)."""
+    rows = []
+    for name in sections:
+        start = time.perf_counter()
+        section_rows = SECTIONS[name](quick)
+        rows.extend(section_rows)
+        if stream is not None:
+            print(f"[{name}: {time.perf_counter() - start:.1f} s]", file=stream, flush=True)
+            for r in section_rows:
+                print(f"  {r.section}: {r.measured}" + (f"  (target {r.target}: {_met(r.met)})" if r.target else ""),
+                      file=stream, flush=True)
+    return rows
+
+
+def results_markdown(rows, info, command):
+    """The text of benchmarks/RESULTS.md."""
+    missed = [r for r in rows if r.met is False]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured on {datetime.date.today().isoformat()} with `{command}` "
+        "(see the docstring of `course_utils/bench.py` for what each section measures).",
+        "",
+        f"**Machine:** {_machine_line(info)}.",
+        "",
+        "Every speed-up is a ratio of two ways of computing the same numbers, timed in the same run; "
+        "both sides were asserted to agree (to 1e-12 relative) before timing. Times are the best of "
+        "several repeats (slider latencies: median and 95th percentile of 50 updates).",
+        "",
+        format_table(rows),
+        "",
+    ]
+    if missed:
+        lines += ["Targets missed: " + "; ".join(r.section for r in missed) + ".", ""]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m course_utils.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sections", nargs="+", choices=list(SECTIONS), metavar="NAME",
+                        help=f"run only these ({', '.join(SECTIONS)}); default: all")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats; skips the notebooks unless --notebooks")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--notebooks", dest="notebooks", action="store_true", default=None,
+                       help="include the (slow) notebook section")
+    group.add_argument("--no-notebooks", dest="notebooks", action="store_false",
+                       help="skip the notebook section")
+    parser.add_argument("--write", nargs="?", const=str(RESULTS), metavar="PATH",
+                        help=f"also write the markdown results (default {RESULTS.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+
+    sections = list(args.sections or SECTIONS)
+    with_notebooks = (not args.quick) if args.notebooks is None else args.notebooks
+    if not with_notebooks and args.sections is None:
+        sections.remove("notebooks")
+    elif with_notebooks and "notebooks" not in sections:
+        sections.append("notebooks")
+
+    info = machine()
+    print(f"Machine: {_machine_line(info)}", flush=True)
+    rows = run(sections, quick=args.quick, stream=sys.stdout)
+    print()
+    print(format_table(rows))
+    if args.write:
+        command = "python -m course_utils.bench" + (" " + " ".join(argv if argv is not None else sys.argv[1:]))
+        path = Path(args.write)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(results_markdown(rows, info, command.strip()))
+        print(f"\nWrote {path}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()

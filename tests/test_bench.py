@@ -1,0 +1,110 @@
+"""The benchmark's two sides still compute the same numbers (small sizes; no timing thresholds)."""
+import numpy as np
+import pytest
+
+import course_utils as cu
+from course_utils import bench
+
+
+def test_bench_is_not_imported_by_the_package():
+    init = (bench.ROOT / "course_utils" / "__init__.py").read_text()
+    assert "bench" not in init
+
+
+def test_assert_same_accepts_equal_and_rejects_different():
+    assert bench.assert_same("x", [1.0, np.nan, 2.0], [1.0, np.nan, 2.0]) == 0.0
+    assert bench.assert_same("x", [1.0 + 1e-15], [1.0]) < 1e-12
+    with pytest.raises(AssertionError, match="differ by"):
+        bench.assert_same("x", [1.0 + 1e-9], [1.0])
+    with pytest.raises(AssertionError, match="NaN"):
+        bench.assert_same("x", [np.nan, 1.0], [1.0, 1.0])
+    with pytest.raises(AssertionError, match="shapes"):
+        bench.assert_same("x", [1.0], [1.0, 1.0])
+    # per_array: relative to the largest entry, for sums accumulated in another order
+    assert bench.assert_same("g", [1.0, 1e-14], [1.0, 2e-14], per_array=True) <= 1e-12
+
+
+def test_grid_sides_agree_including_diverged_runs():
+    rates = np.logspace(-10, -1, 6)
+    epochs = np.array([5, 40, 120])
+    fast = bench.grid_vectorized(bench.GRID_OBJECTIVE, bench.GRID_START, rates, epochs)
+    slow = bench.grid_loop(bench.GRID_OBJECTIVE, bench.GRID_START, rates, epochs)
+    assert fast.shape == (3, 6)
+    assert np.isnan(fast).any() and np.isfinite(fast).any()  # the grid reaches divergence
+    bench.assert_same("grid", fast, slow)
+
+
+def test_grid_setup_matches_the_issue():
+    assert bench.GRID_LEARNING_RATES.size == 50 and bench.GRID_EPOCHS.size == 40
+    assert bench.GRID_LEARNING_RATES[0] == pytest.approx(1e-10) and bench.GRID_LEARNING_RATES[-1] == pytest.approx(0.1)
+    assert bench.GRID_EPOCHS[0] == 10 and bench.GRID_EPOCHS[-1] == 500
+    assert len(bench.GRID_OBJECTIVE.minima) >= 2
+
+
+def test_basin_sides_agree():
+    starts = bench.basin_starts(4)
+    final, labels = bench.basin_vectorized(starts, epochs=60)
+    assert final.shape == (4, 4, 2) and labels.shape == (4, 4)
+    slow = bench.basin_loop(starts.reshape(-1, 2), epochs=60)
+    bench.assert_same("basins", final.reshape(-1, 2), slow)
+    assert bench.basin_starts().shape == (100, 100, 2)
+
+
+@pytest.mark.parametrize("case", bench.NETWORKS, ids=lambda c: c.name)
+def test_network_gradients_agree_with_the_per_sample_loop(case):
+    net, X, y = bench.make_network(case, n=12)
+    _, fast = net.gradients(X, y, loss=case.loss)
+    slow = bench.per_sample_gradients(net, X, y, case.loss)
+    assert len(fast) == len(slow) == len(case.layer_sizes) - 1
+    for (dW, db), (sW, sb) in zip(fast, slow):
+        bench.assert_same("dW", dW, sW, per_array=True)
+        bench.assert_same("db", db, sb, per_array=True)
+
+
+def test_per_sample_loop_can_disagree():
+    # The comparison is not vacuous: a changed weight changes the per-sample gradient.
+    net, X, y = bench.make_network(bench.NETWORKS[-1], n=12)
+    _, fast = net.gradients(X, y, loss=bench.NETWORKS[-1].loss)
+    net.weights[0][0, 0] += 0.1
+    slow = bench.per_sample_gradients(net, X, y, bench.NETWORKS[-1].loss)
+    with pytest.raises(AssertionError):
+        bench.assert_same("dW", fast[0][0], slow[0][0], per_array=True)
+
+
+def test_every_explorer_takes_a_learning_rate():
+    pairs = bench.explorer_pairs()
+    assert pairs, "course_utils.explorers offers compute_*/draw_* pairs"
+    for kind, (compute, draw) in pairs.items():
+        rates = bench.slider_learning_rates(compute, n=5)
+        assert len(rates) == 5 and all(r > 0 for r in rates), kind
+
+
+def test_parsers():
+    text = ("0.80s setup    notebooks/01_a.ipynb::Cell 0\n"
+            "1.20s call     notebooks/01_a.ipynb::Cell 3\n"
+            "0.10s call     tests/test_x.py::test_y\n")
+    assert bench.parse_durations(text) == pytest.approx({"notebooks/01_a.ipynb": 2.0, "tests/test_x.py": 0.1})
+    trace = ("import time: self [us] | cumulative | imported package\n"
+             "import time:       800 |      96746 |     numpy\n"
+             "import time:      2770 |     285760 |   course_utils.plotting\n"
+             "import time:      1176 |     395628 | course_utils\n")
+    entries = bench.parse_importtime(trace)
+    assert entries == [(2, "numpy", 0.096746), (1, "course_utils.plotting", 0.28576), (0, "course_utils", 0.395628)]
+
+
+def test_table_and_results_file(tmp_path):
+    rows = [bench.Row("a", "1 ms", "<= 2 ms", True), bench.Row("b", "3x", ">= 200x", False, "why"),
+            bench.Row("c", "5", note="context")]
+    table = bench.format_table(rows)
+    assert table.splitlines()[0] == "| Section | Measured | Target | Met? | Notes |"
+    assert "| b | 3x | >= 200x | **no** | why |" in table
+    text = bench.results_markdown(rows, bench.machine(), "python -m course_utils.bench")
+    assert "Targets missed: b." in text and "**Machine:**" in text
+
+
+def test_main_runs_a_quick_section(tmp_path, capsys):
+    out = tmp_path / "RESULTS.md"
+    rows = bench.main(["--quick", "--sections", "grid", "--write", str(out)])
+    assert [r.section.split(":")[0] for r in rows] == ["1. Experiment 3 grid"] * 3
+    assert "| Section | Measured |" in capsys.readouterr().out
+    assert out.read_text().startswith("# Benchmark results")
