@@ -120,9 +120,15 @@ def get_activation(activation):
     >>> get_activation("tanh")
     Activation(tanh: \\tanh z, range=(-1, 1))
     """
-    if isinstance(activation, Activation):
-        return activation
-    if not isinstance(activation, str):
-        valid = ", ".join(repr(k) for k in ACTIVATIONS)
-        raise ValueError(f"activation must be one of {valid} or an Activation; got {activation!r}")
-    return ACTIVATIONS[_validate.choice("activation", activation, tuple(ACTIVATIONS))]
+    return _lookup("activation", activation, Activation, ACTIVATIONS)
+
+
+def _lookup(name, value, cls, table):
+    """``value`` if it is a ``cls``, else ``table[value]``; the error names ``name`` and the choices."""
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, str):
+        valid = ", ".join(repr(k) for k in table)
+        article = "an" if cls.__name__[0] in "AEIOU" else "a"
+        raise ValueError(f"{name} must be one of {valid} or {article} {cls.__name__}; got {value!r}")
+    return table[_validate.choice(name, value, tuple(table))]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate
-from .activations import sigmoid
+from .activations import _lookup, sigmoid
 
 __all__ = [
     "Loss", "mse", "binary_cross_entropy", "bce_with_logits", "cross_entropy",
@@ -155,12 +155,7 @@ def get_loss(loss):
     >>> get_loss("mse").name
     'mse'
     """
-    if isinstance(loss, Loss):
-        return loss
-    if not isinstance(loss, str):
-        valid = ", ".join(repr(k) for k in LOSSES)
-        raise ValueError(f"loss must be one of {valid} or a Loss; got {loss!r}")
-    return LOSSES[_validate.choice("loss", loss, tuple(LOSSES))]
+    return _lookup("loss", loss, Loss, LOSSES)
 
 
 def cross_entropy(p, q, *, axis=-1):
