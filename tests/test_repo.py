@@ -160,6 +160,14 @@ def test_ignore_output_only_on_widget_cells(path):
 
 
 @notebook_params
+def test_widget_views_are_stored_as_a_stable_sentence(path):
+    for cell in _code_cells(path):
+        for out in cell["outputs"]:
+            assert "application/vnd.jupyter.widget-view+json" not in out.get("data", {}), \
+                "run tools/regenerate.py: it replaces random widget model ids by a fixed sentence"
+
+
+@notebook_params
 def test_plot_cells_end_with_show_and_outputs_are_png(path):
     for cell in _code_cells(path):
         images = [o for o in cell["outputs"] if "image/png" in o.get("data", {})]

@@ -35,6 +35,23 @@ def all_notebooks():
     return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_PLACEHOLDER = "Interactive explorer: run this notebook in JupyterLab to use the sliders."
+
+
+def replace_widget_outputs(nb):
+    """Store a fixed sentence instead of a widget view.
+
+    A view's model id is random and its state is not saved, so the stored view could only
+    show "model not found"; the sentence is stable and tells a reader on GitHub what to do.
+    """
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if WIDGET_MIME in out.get("data", {}):
+                out["data"] = {"text/plain": WIDGET_PLACEHOLDER}
+                out["metadata"] = {}
+
+
 def execute(path, timeout):
     nb = nbformat.read(path, as_version=4)
     env_backend = os.environ.pop("MPLBACKEND", None)  # the kernel would inherit it; figures would vanish
@@ -45,6 +62,7 @@ def execute(path, timeout):
     finally:
         if env_backend is not None:
             os.environ["MPLBACKEND"] = env_backend
+    replace_widget_outputs(nb)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     nbformat.write(nb, path)
 
