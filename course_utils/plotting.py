@@ -5,10 +5,14 @@ cross and the legend says at which epoch they diverged.
 """
 from __future__ import annotations
 
+import numbers
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 
 from . import _validate
+from .descent import DescentResult
 from .functions import Objective
 
 __all__ = [
@@ -18,13 +22,39 @@ __all__ = [
 
 
 def _axes(ax):
-    return plt.gca() if ax is None else ax
+    if ax is None:
+        return plt.gca()
+    if not isinstance(ax, Axes):
+        raise ValueError(f"ax must be a matplotlib Axes or None, got {ax!r}")
+    return ax
 
 
 def _objective(name, obj, ndim):
     if not isinstance(obj, Objective) or obj.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D course_utils Objective, got {obj!r}")
     return obj
+
+
+def _result(name, result, ndim):
+    if not isinstance(result, DescentResult) or result.ndim != ndim:
+        raise ValueError(f"{name} must be the DescentResult of a {ndim}-D gradient_descent run, got {result!r}")
+    return result
+
+
+def _limits(name, value):
+    lim = _validate.finite_array(name, value)
+    if lim.shape != (2,) or not lim[0] < lim[1]:
+        raise ValueError(f"{name} must be a pair (low, high) with low < high, got {value!r}")
+    return float(lim[0]), float(lim[1])
+
+
+def _levels(levels):
+    if isinstance(levels, numbers.Integral):
+        return _validate.integer("levels", levels, minimum=1)
+    values = _validate.finite_array("levels", levels)
+    if values.ndim != 1 or np.any(np.diff(values) <= 0):
+        raise ValueError(f"levels must be a count or increasing values, got {levels!r}")
+    return values
 
 
 def plot_function(obj, *, ax=None, xlim=None, points=None, derivative=True, n=400):
@@ -43,14 +73,18 @@ def plot_function(obj, *, ax=None, xlim=None, points=None, derivative=True, n=40
         Also draw f'(x).
     """
     obj = _objective("obj", obj, 1)
+    n = _validate.integer("n", n, minimum=2)
+    derivative = _validate.flag("derivative", derivative)
+    lo, hi = obj.domain if xlim is None else _limits("xlim", xlim)
+    if points is not None:
+        points = _validate.as_float_array("points", points)
     ax = _axes(ax)
-    lo, hi = obj.domain if xlim is None else xlim
     x = np.linspace(lo, hi, n)
     ax.plot(x, obj(x), color="C0", label=f"$f(x) = {obj.formula}$")
     if derivative:
         ax.plot(x, obj.grad(x), color="C1", ls="--", label="$f'(x)$")
     if points is not None:
-        p = np.ravel(np.asarray(points, dtype=float))
+        p = np.ravel(points)
         p = p[np.isfinite(p)]
         ax.plot(p, obj(p), "o", color="C3", ms=7, label="found point" + "s" * (p.size > 1))
     ax.axhline(0, color="0.7", lw=0.8, zorder=0)
@@ -62,7 +96,7 @@ def plot_function(obj, *, ax=None, xlim=None, points=None, derivative=True, n=40
 def plot_descent_1d(result, obj, *, ax=None, n=400):
     """Draw the function and the path a single 1-D run took on it, start to end."""
     obj = _objective("obj", obj, 1)
-    path = np.asarray(result.path, dtype=float)
+    path = np.asarray(_result("result", result, 1).path, dtype=float)
     if path.ndim != 1:
         raise ValueError(f"result must hold a single 1-D run, got path shape {path.shape}")
     ax = plot_function(obj, ax=ax, derivative=False, n=n)
@@ -76,8 +110,11 @@ def plot_descent_1d(result, obj, *, ax=None, n=400):
 
 def plot_history(values, *, ax=None, label=None, ylabel="", logy=False):
     """Plot a quantity recorded per epoch (x, f'(x), a loss, a learning rate...)."""
+    values = _validate.as_float_array("values", values)
+    if values.ndim == 0:
+        raise ValueError(f"values must hold one entry per epoch (an array), got {values!r}")
+    logy = _validate.flag("logy", logy)
     ax = _axes(ax)
-    values = np.asarray(values, dtype=float)
     ax.plot(np.arange(values.shape[0]), values, label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
@@ -91,6 +128,9 @@ def plot_history(values, *, ax=None, label=None, ylabel="", logy=False):
 def plot_contour(obj, *, ax=None, n=200, levels=30, filled=True, cmap="viridis"):
     """Contour map of a 2-D objective over its domain; returns the Axes."""
     obj = _objective("obj", obj, 2)
+    n = _validate.integer("n", n, minimum=2)
+    levels = _levels(levels)
+    filled = _validate.flag("filled", filled)
     ax = _axes(ax)
     (x0, x1), (y0, y1) = obj.domain
     X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
@@ -110,7 +150,8 @@ def plot_trajectories_2d(result, obj, *, ax=None, color="w", contour=True):
     Each path starts at a square and ends at a dot; a diverged run ends at a red cross.
     """
     obj = _objective("obj", obj, 2)
-    ax = plot_contour(obj, ax=ax) if contour else _axes(ax)
+    _result("result", result, 2)
+    ax = plot_contour(obj, ax=ax) if _validate.flag("contour", contour) else _axes(ax)
     paths = np.asarray(result.path, dtype=float).reshape(result.path.shape[0], -1, 2)
     for k in range(paths.shape[1]):
         p = paths[:, k]
@@ -121,16 +162,21 @@ def plot_trajectories_2d(result, obj, *, ax=None, color="w", contour=True):
     ends = paths[-1]
     last = [paths[np.all(np.isfinite(paths[:, k]), axis=1), k][-1] for k in range(paths.shape[1])]
     _mark_divergence(ax, result, *np.array(last)[~np.all(np.isfinite(ends), axis=1)].T)
+    if np.any(result.diverged):
+        ax.legend(loc="best", fontsize=8)
     return ax
 
 
 def plot_surface(obj, *, ax=None, n=80, cmap="viridis", alpha=0.85, result=None):
     """A 3-D surface of a 2-D objective (``ax`` must be a 3-D Axes, or None)."""
     obj = _objective("obj", obj, 2)
+    n = _validate.integer("n", n, minimum=2)
+    if result is not None:
+        _result("result", result, 2)
     if ax is None:
         ax = plt.figure(figsize=(6, 5)).add_subplot(projection="3d")
-    if ax.name != "3d":
-        raise ValueError("ax must be a 3-D Axes (add_subplot(projection='3d'))")
+    if getattr(ax, "name", None) != "3d":
+        raise ValueError(f"ax must be a 3-D Axes (add_subplot(projection='3d')), got {ax!r}")
     (x0, x1), (y0, y1) = obj.domain
     X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     ax.plot_surface(X, Y, obj.xy(X, Y), cmap=cmap, alpha=alpha, linewidth=0)
@@ -150,7 +196,8 @@ def plot_heatmap(values, x, y, *, ax=None, xlabel="", ylabel="", cbar_label="", 
                  logx=False, logy=False):
     """Heatmap of ``values`` with shape ``(len(y), len(x))``; NaN cells show in grey."""
     values = _validate.as_float_array("values", values)
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x, y = _validate.finite_array("x", x), _validate.finite_array("y", y)
+    logx, logy = _validate.flag("logx", logx), _validate.flag("logy", logy)
     if values.shape != (y.size, x.size):
         raise ValueError(f"values must have shape (len(y), len(x)) = {(y.size, x.size)}, got {values.shape}")
     ax = _axes(ax)
@@ -176,13 +223,25 @@ def plot_basins(labels, x, y, *, names, ax=None, cmap="tab10"):
     names : sequence of str
         Legend text for each label.
     """
+    if isinstance(names, str) or not len(names):
+        raise ValueError(f"names must be a non-empty sequence of strings, got {names!r}")
+    x, y = _validate.finite_array("x", x), _validate.finite_array("y", y)
     labels = np.asarray(labels)
     if labels.shape != (len(y), len(x)):
         raise ValueError(f"labels must have shape (len(y), len(x)) = {(len(y), len(x))}, got {labels.shape}")
+    if not np.issubdtype(labels.dtype, np.integer) or np.any(labels < -1) or np.any(labels >= len(names)):
+        raise ValueError(f"labels must be integers from -1 to len(names) - 1 = {len(names) - 1}, "
+                         f"got the values {np.unique(labels).tolist()}")
     ax = _axes(ax)
-    colors = plt.get_cmap(cmap)(np.arange(len(names)) % 10)
+    cm = plt.get_cmap(cmap)
+    # a qualitative map (tab10, ...) is indexed colour by colour; a continuous one is sampled evenly
+    colors = cm(np.arange(len(names)) % cm.N) if cm.N <= 20 else cm(np.linspace(0, 1, len(names)))
     rgb = np.where(labels[..., None] >= 0, colors[np.clip(labels, 0, None)], 0.75)
-    ax.imshow(rgb, origin="lower", extent=(x[0], x[-1], y[0], y[-1]), interpolation="nearest")
+    # pixel (i, j) is centred on the start (x[j], y[i]): the image reaches half a step beyond the grid
+    dx = (x[-1] - x[0]) / (len(x) - 1) if len(x) > 1 else 1.0
+    dy = (y[-1] - y[0]) / (len(y) - 1) if len(y) > 1 else 1.0
+    extent = (x[0] - dx / 2, x[-1] + dx / 2, y[0] - dy / 2, y[-1] + dy / 2)
+    ax.imshow(rgb, origin="lower", extent=extent, interpolation="nearest")
     for color, name in zip(colors, names):
         ax.plot([], [], "s", color=color, label=name)
     if np.any(labels < 0):

@@ -79,6 +79,17 @@ def test_integer_without_minimum_accepts_negative():
     assert v.integer("k", -3) == -3
 
 
+@pytest.mark.parametrize("value", [True, False, np.bool_(True)])
+def test_flag_accepts_bools(value):
+    assert v.flag("ascent", value) is bool(value)
+
+
+@pytest.mark.parametrize("value", [1, 0, "yes", None, 1.0, np.array([True])])
+def test_flag_rejects_everything_else(value):
+    with pytest.raises(ValueError, match=r"^ascent must be True or False"):
+        v.flag("ascent", value)
+
+
 def test_choice_lists_valid_choices():
     assert v.choice("ndim", 2, (1, 2)) == 2
     with pytest.raises(ValueError, match=r"^ndim must be one of 1, 2; got 3"):
