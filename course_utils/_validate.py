@@ -46,6 +46,15 @@ def positive_number(name, value, *, allow_none=False):
     return float(value)
 
 
+def nonnegative_number(name, value):
+    """A single finite float >= 0 (a tolerance, a duration)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return float(value)
+
+
 def integer(name, value, *, minimum=None):
     """An int (not bool) that is at least ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _validate
+
 __all__ = ["check_close", "check_true"]
 
 
@@ -42,13 +44,15 @@ def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint="", strict=Tru
     Not yet: x is None; expected a number or an array.
     False
     """
+    atol, rtol = _validate.nonnegative_number("atol", atol), _validate.nonnegative_number("rtol", rtol)
+    strict = _validate.flag("strict", strict)
+    exp_arr = _validate.as_float_array("expected", expected)
     try:
         if got is None:  # an untouched scaffold usually returns None; numpy would make it NaN
             raise TypeError
         got_arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         return _verdict(False, f"{what} is {got!r}; expected a number or an array.", hint, strict)
-    exp_arr = np.asarray(expected, dtype=float)
     if got_arr.size != exp_arr.size:
         return _verdict(False, f"{what} has shape {got_arr.shape}, expected {exp_arr.shape}.", hint, strict)
     ok = bool(np.allclose(got_arr.reshape(exp_arr.shape), exp_arr, atol=atol, rtol=rtol))
@@ -60,7 +64,11 @@ def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint="", strict=Tru
 
 def check_true(what, condition, *, hint="", strict=True):
     """Print ``Correct: <what>`` if ``condition`` holds; otherwise explain (raise if ``strict``)."""
-    if bool(condition):
+    strict = _validate.flag("strict", strict)
+    if np.size(condition) != 1:
+        raise ValueError(f"condition must be a single True/False (reduce an array with np.all or np.any), "
+                         f"got shape {np.shape(condition)}")
+    if bool(np.asarray(condition).item()):  # [False] is a wrong answer, not a non-empty list
         print(f"Correct: {what}")
         return True
     return _verdict(False, f"expected {what}.", hint, strict)

@@ -7,14 +7,22 @@ from __future__ import annotations
 
 import time
 
+from . import _validate
+
 __all__ = ["Timer", "format_seconds"]
 
 
 def format_seconds(seconds):
-    """``0.0123`` -> ``'12.3 ms'``; picks µs, ms or s."""
-    if seconds < 1e-3:
+    """``0.0123`` -> ``'12.3 ms'``; picks µs, ms or s.
+
+    >>> format_seconds(0.0123), format_seconds(0.00099996), format_seconds(2)
+    ('12.3 ms', '1.0 ms', '2.00 s')
+    """
+    seconds = _validate.nonnegative_number("seconds", seconds)
+    # choose the unit after rounding, so 0.99996 s reads "1.00 s", not "1000.0 ms"
+    if round(seconds * 1e6, 1) < 1000:
         return f"{seconds * 1e6:.1f} µs"
-    if seconds < 1:
+    if round(seconds * 1e3, 1) < 1000:
         return f"{seconds * 1e3:.1f} ms"
     return f"{seconds:.2f} s"
 

@@ -1,0 +1,94 @@
+"""Exercise self-checks: a friendly verdict that can fail, and ValueErrors for an author's bad arguments."""
+import numpy as np
+import pytest
+
+import course_utils as cu
+
+
+def test_correct_answer_prints_and_returns_true(capsys):
+    assert cu.check_close("your minimum", 0.5000001, 0.5) is True
+    assert capsys.readouterr().out == "Correct: your minimum = 0.5000\n"
+
+
+def test_integers_print_without_decimals(capsys):
+    cu.check_close("updates", 46, 46)
+    cu.check_close("labels", [0, 1, 1], [0, 1, 1])
+    assert capsys.readouterr().out == "Correct: updates = 46\nCorrect: labels = [0, 1, 1]\n"
+
+
+def test_arrays_compare_elementwise(capsys):
+    got = cu.gradient_descent(cu.quadratic, [-1.0, 2.0], learning_rate=0.1, epochs=60).final
+    assert cu.check_close("both ends", got, [0.5, 0.5], atol=1e-8)
+    assert "Correct: both ends = " in capsys.readouterr().out
+
+
+def test_wrong_answer_raises_by_default_with_hint():
+    with pytest.raises(AssertionError) as info:
+        cu.check_close("your minimum", 0.49, 0.5, atol=1e-3, hint="Run more epochs.")
+    assert str(info.value) == "Not yet: your minimum is 0.4900, expected about 0.5000. Run more epochs."
+
+
+def test_wrong_answer_prints_when_not_strict(capsys):
+    assert cu.check_close("your minimum", 0.49, 0.5, strict=False) is False
+    assert capsys.readouterr().out == "Not yet: your minimum is 0.4900, expected about 0.5000.\n"
+
+
+def test_tolerances():
+    assert cu.check_close("x", 1.0009, 1.0, atol=1e-3)
+    assert cu.check_close("x", 101.0, 100.0, atol=0.0, rtol=0.02)
+    with pytest.raises(AssertionError):
+        cu.check_close("x", 1.0011, 1.0, atol=1e-3)
+    with pytest.raises(AssertionError):  # default atol is tight: the check can fail
+        cu.check_close("x", 0.50001, 0.5)
+
+
+@pytest.mark.parametrize("got, message", [
+    (None, "Not yet: x is None; expected a number or an array."),
+    ("0.5", None),  # a numeric string converts; it is compared as a number
+    ("half", "Not yet: x is 'half'; expected a number or an array."),
+    ([1.0, 2.0], "Not yet: x has shape (2,), expected ()."),
+    (np.nan, "Not yet: x is nan, expected about 0.5000."),
+])
+def test_unusable_answers_fail_kindly(capsys, got, message):
+    ok = cu.check_close("x", got, 0.5, strict=False)
+    if message is None:
+        assert ok is True
+    else:
+        assert ok is False and capsys.readouterr().out == message + "\n"
+
+
+def test_same_size_different_shape_is_accepted():
+    assert cu.check_close("point", [[0.2283, -1.6255]], (0.2283, -1.6255))
+
+
+def test_check_true(capsys):
+    assert cu.check_true("the loss went down", 3 < 4) is True
+    assert cu.check_true("a numpy bool", np.float64(1.0) > 0) is True
+    assert capsys.readouterr().out == "Correct: the loss went down\nCorrect: a numpy bool\n"
+    with pytest.raises(AssertionError, match=r"^Not yet: expected the loss went down\. Look again\.$"):
+        cu.check_true("the loss went down", False, hint="Look again.")
+    assert cu.check_true("it converged", np.array([False]), strict=False) is False
+    assert cu.check_true("it converged", [False], strict=False) is False  # a list holding False is False
+    assert capsys.readouterr().out == "Not yet: expected it converged.\n" * 2
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(atol=-1e-6), "atol"), (dict(atol=np.nan), "atol"), (dict(atol="small"), "atol"),
+    (dict(rtol=-0.1), "rtol"), (dict(rtol=None), "rtol"),
+    (dict(strict="yes"), "strict"), (dict(strict=None), "strict"),
+])
+def test_check_close_bad_arguments(kwargs, name):
+    with pytest.raises(ValueError, match=rf"^{name}\b"):
+        cu.check_close("x", 0.5, 0.5, **kwargs)
+
+
+def test_check_close_bad_reference():
+    with pytest.raises(ValueError, match=r"^expected must be numeric"):
+        cu.check_close("x", 0.5, "half")
+
+
+def test_check_true_bad_arguments():
+    with pytest.raises(ValueError, match=r"^condition must be a single True/False"):
+        cu.check_true("all positive", np.array([True, False]))
+    with pytest.raises(ValueError, match=r"^strict"):
+        cu.check_true("x", True, strict=1)
