@@ -57,6 +57,18 @@ def test_positive_number_allow_none():
         v.positive_number("tol", None)
 
 
+@pytest.mark.parametrize("value", [0, 0.0, 1e-6, 3, np.float64(2.5)])
+def test_nonnegative_number_accepts(value):
+    out = v.nonnegative_number("atol", value)
+    assert type(out) is float and out == value
+
+
+@pytest.mark.parametrize("value", [-1e-9, np.nan, np.inf, True, "0", None, [0.1]])
+def test_nonnegative_number_rejects(value):
+    with pytest.raises(ValueError, match=r"^atol must be"):
+        v.nonnegative_number("atol", value)
+
+
 @pytest.mark.parametrize("value", [1.0, 2.5, True, False, "3", None, np.float64(3.0), [3]])
 def test_integer_rejects_non_integers(value):
     with pytest.raises(ValueError, match=r"^epochs must be an integer"):
