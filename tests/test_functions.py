@@ -98,33 +98,20 @@ def test_closed_form_values():
 
 # --- broadcasting ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("obj", ONE_D, ids=ids(ONE_D))
+@pytest.mark.parametrize("obj", ALL, ids=ids(ALL))
 @pytest.mark.parametrize("shape", [(), (1,), (7,), (3, 4), (2, 1, 5)])
-def test_1d_broadcasting_shapes(obj, shape):
+def test_broadcasting_shapes(obj, shape):
     rng = np.random.default_rng(7)
     x = random_points(obj, rng, shape)
+    point = (2,) * (obj.ndim == 2)  # the trailing coordinate axis of 2-D objectives
     fx, gx = obj(x), obj.grad(x)
-    assert np.shape(fx) == shape and np.shape(gx) == shape
+    assert np.shape(fx) == shape and np.shape(gx) == shape + point
     if shape == ():
-        assert type(fx) is float and type(gx) is float
+        assert type(fx) is float and (obj.ndim == 2 or type(gx) is float)
     # Elementwise: the same as evaluating one point at a time.
-    flat = np.ravel(x)
+    flat = np.reshape(x, (-1,) + point)
     np.testing.assert_array_equal(np.ravel(fx), [obj(v) for v in flat])
-    np.testing.assert_array_equal(np.ravel(gx), [obj.grad(v) for v in flat])
-
-
-@pytest.mark.parametrize("obj", TWO_D, ids=ids(TWO_D))
-@pytest.mark.parametrize("shape", [(), (1,), (7,), (3, 4), (2, 1, 5)])
-def test_2d_broadcasting_shapes(obj, shape):
-    rng = np.random.default_rng(8)
-    p = random_points(obj, rng, shape)
-    fp, gp = obj(p), obj.grad(p)
-    assert np.shape(fp) == shape and np.shape(gp) == shape + (2,)
-    if shape == ():
-        assert type(fp) is float
-    flat = p.reshape(-1, 2)
-    np.testing.assert_array_equal(np.ravel(fp), [obj(q) for q in flat])
-    np.testing.assert_array_equal(gp.reshape(-1, 2), [obj.grad(q) for q in flat])
+    np.testing.assert_array_equal(np.reshape(gx, (-1,) + point), [obj.grad(v) for v in flat])
 
 
 @pytest.mark.parametrize("obj", TWO_D, ids=ids(TWO_D))
