@@ -96,11 +96,13 @@ class Exploration:
 def figure_png(fig, *, dpi=None):
     """Render a Figure to PNG bytes (no pyplot, no display): what the widgets show.
 
+    ``dpi`` defaults to the figure's own, whatever ``savefig.dpi`` says.
+
     >>> figure_png(Figure(figsize=(1, 1)), dpi=10)[:8]
     b'\\x89PNG\\r\\n\\x1a\\n'
     """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format="png", dpi=fig.dpi if dpi is None else dpi)
     return buffer.getvalue()
 
 
@@ -135,7 +137,7 @@ def _new_figure(fig, figsize, margins):
     Fixed margins instead of a layout engine: constrained layout doubles the redraw time.
     """
     if fig is None:
-        fig = Figure(figsize=figsize, dpi=_DPI)
+        fig = Figure(figsize=figsize, dpi=_DPI, facecolor="white")
     fig.clear()
     if not isinstance(fig.canvas, FigureCanvasAgg):
         # A canvas of its own keeps one Agg renderer (and its typesetting cache) across

@@ -1,0 +1,188 @@
+"""The explorers in a real browser: JupyterLab + Debian's Chromium, driven by playwright.
+
+For each explorer notebook, in a fresh kernel each time:
+
+1. open the notebook in JupyterLab and run all cells;
+2. the explorer's first figure is not blank, and it is the picture course_utils draws for
+   the settings its readout shows (JupyterLab handles widget messages on a separate
+   thread, which blanks pyplot figures drawn in callbacks; see course_utils/widgets.py);
+3. the learning-rate slider, moved one step with the keyboard, changes the readout and
+   the image, and the readout is exactly what course_utils computes for the new rate;
+4. no request left 127.0.0.1 and the console shows no error.
+
+Screenshots go to a temporary folder; their paths are printed (pytest shows them when a
+test fails). Deselect with ``-m "not browser"``. Without Chromium the test skips, except
+under ``CI=true``, where a missing browser is a failure.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import course_utils as cu
+from browser_lab import (
+    CHROMIUM, CHROMIUM_ARGS, PageWatch, blankness, image_bytes, is_blank, open_notebook,
+    parse_readout, pixel_mismatch, restart_kernel, run_all, start_lab,
+)
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+# Each notebook and the explorer its "Explore" section shows.
+NOTEBOOKS = {
+    "01_gradient_descent_1d.ipynb": "descent_1d",
+    "03_gradient_descent_2d.ipynb": "peaks",
+}
+EXPLORER_CALLS = {"descent_1d": "cu.widgets.descent_1d_explorer(", "peaks": "cu.widgets.peaks_explorer("}
+FRESH_KERNELS = 5  # runs per notebook, each in a new kernel: the first figure must never be blank
+LEARNING_RATE_STEP = 0.001  # the step of the explorers' learning-rate sliders
+TIMEOUT_MS = 60_000
+
+
+def _unavailable(reason):
+    if os.environ.get("CI", "").lower() in ("true", "1"):
+        pytest.fail(f"{reason}; under CI=true the browser test must run")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def playwright_browser():
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    with sync_playwright() as p:
+        # Debian's Chromium only: playwright never downloads a browser here.
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    for nb, kind in NOTEBOOKS.items():
+        path = NOTEBOOKS_DIR / nb
+        if not path.is_file() or EXPLORER_CALLS[kind] not in path.read_text(encoding="utf-8"):
+            pytest.fail(f"notebooks/{nb} has no {EXPLORER_CALLS[kind]}...) cell to test")
+    server = start_lab(tmp_path_factory.mktemp("jupyterlab"), NOTEBOOKS_DIR)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def shot_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def _reference(kind, s):
+    """What course_utils computes for the settings a readout shows."""
+    if kind == "descent_1d":
+        return cu.compute_descent_1d(cu.OBJECTIVES[s["objective"]], start=float(s["start"]),
+                                     learning_rate=float(s["learning_rate"]), epochs=int(s["epochs"]))
+    return cu.compute_peaks(learning_rate=float(s["learning_rate"]), epochs=int(s["epochs"]),
+                            start=(float(s["x0"]), float(s["y0"])), ascent=s["direction"] == "ascent")
+
+
+def _reference_png(kind, exploration):
+    draw = cu.draw_descent_1d if kind == "descent_1d" else cu.draw_peaks
+    return cu.figure_png(draw(exploration)[0].figure)
+
+
+def _check_reported_value(kind, s):
+    """The number the explorer reports equals a direct cu.gradient_descent run."""
+    lr, epochs = float(s["learning_rate"]), int(s["epochs"])
+    if kind == "descent_1d":
+        ref = cu.gradient_descent(cu.OBJECTIVES[s["objective"]], float(s["start"]),
+                                  learning_rate=lr, epochs=epochs)
+        assert float(s["final"]) == pytest.approx(float(ref.final), abs=1e-6)
+    else:
+        ref = cu.gradient_descent(cu.peaks, [float(s["x0"]), float(s["y0"])], learning_rate=lr,
+                                  epochs=epochs, ascent=s["direction"] == "ascent")
+        assert (float(s["x"]), float(s["y"])) == pytest.approx(tuple(ref.final), abs=1e-6)
+
+
+@pytest.mark.parametrize("notebook", list(NOTEBOOKS))
+def test_explorer_in_jupyterlab(playwright_browser, lab, shot_dir, notebook):
+    kind = NOTEBOOKS[notebook]
+    lab.shutdown_sessions()
+    context = playwright_browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    watch = PageWatch().attach(context)
+    page = context.new_page()
+    watch.attach_page(page)
+    stem = Path(notebook).stem
+
+    def screenshot(label):
+        path = shot_dir / f"{stem}-{label}.png"
+        page.screenshot(path=path)
+        print(f"screenshot: {path}")
+
+    try:
+        open_notebook(page, lab, f"notebooks/{notebook}", workspace=f"w-{kind}")
+        for run in range(FRESH_KERNELS):
+            if run:  # run 0 has the kernel the page just started; then a restarted one each time
+                restart_kernel(page)
+            _explore(page, kind, run, screenshot)
+            assert watch.outside() == [], f"run {run}: requests left 127.0.0.1"
+            assert watch.console_errors == [], f"run {run}: errors in the browser console"
+    except BaseException:
+        try:
+            screenshot("failure")
+        except Exception as err:  # the page may be gone
+            print(f"no failure screenshot: {err}")
+        print(f"JupyterLab log (tail):\n{lab.log()[-4000:]}")
+        raise
+    finally:
+        context.close()
+
+
+def _explore(page, kind, run, screenshot):
+    """Run all cells in the (fresh) kernel, check the first figure, move the slider by keyboard."""
+    from playwright.sync_api import expect
+
+    explorer = page.locator(".cu-explorer")
+    expect(explorer).to_have_count(0)  # outputs were cleared (or never there)
+    counts = run_all(page)
+    assert None not in counts and counts[0] == 1, f"run {run}: not a fresh full run: {counts}"
+    expect(explorer).to_have_count(1)
+    explorer.scroll_into_view_if_needed()
+    img = explorer.locator("img.cu-explorer-image")
+    readout = explorer.locator(".cu-explorer-readout")
+    expect(readout).to_contain_text("learning rate")
+
+    # The first figure: drawn, and the very picture course_utils draws for these settings.
+    src0, png0 = image_bytes(img)
+    text0 = readout.inner_text().strip()
+    screenshot(f"run{run}-first-figure")
+    drawn, colours = blankness(png0)
+    assert not is_blank(png0), f"run {run}: first figure blank ({drawn:.1%} drawn, {colours} colours)"
+    settings0 = parse_readout(kind, text0)
+    reference0 = _reference(kind, settings0)
+    assert text0.startswith(reference0.readout)
+    mismatch = pixel_mismatch(png0, _reference_png(kind, reference0))
+    assert mismatch < 0.01, f"run {run}: first figure differs from the reference in {mismatch:.1%} of pixels"
+
+    # One keyboard step on the learning-rate slider.
+    slider = explorer.locator(".widget-slider").filter(
+        has=page.locator("label", has_text=re.compile(r"^\s*learning rate\s*$")))
+    expect(slider).to_have_count(1)
+    slider.locator(".noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    expect(readout).not_to_have_text(text0)
+    expect(img).not_to_have_attribute("src", src0)
+    _, png1 = image_bytes(img)
+    text1 = readout.inner_text().strip()
+    screenshot(f"run{run}-after-keyboard")
+
+    settings1 = parse_readout(kind, text1)
+    assert float(settings1["learning_rate"]) == pytest.approx(
+        float(settings0["learning_rate"]) + LEARNING_RATE_STEP, abs=1e-12)
+    assert png1 != png0, f"run {run}: the image did not change with the learning rate"
+    assert not is_blank(png1)
+    assert text1.startswith(_reference(kind, settings1).readout)
+    _check_reported_value(kind, settings1)
