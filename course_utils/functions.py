@@ -53,6 +53,12 @@ class Objective:
     minima: tuple = ()
     maxima: tuple = ()
 
+    def __post_init__(self):
+        _validate.choice("ndim", _validate.integer("ndim", self.ndim), (1, 2))
+        for name in ("f", "df"):
+            if not callable(getattr(self, name)):
+                raise ValueError(f"{name} must be callable, got {getattr(self, name)!r}")
+
     def __call__(self, x):
         """Function values; ``x`` any shape (1-D) or ``(..., 2)`` (2-D)."""
         x = _validate.points("x", x, self.ndim)

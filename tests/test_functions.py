@@ -298,6 +298,24 @@ def test_domain_and_critical_points_are_consistent(obj):
             assert np.linalg.norm(obj.grad(p)) < 1e-2  # stored rounded to 4 decimals
 
 
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(ndim=3), "ndim"), (dict(ndim=0), "ndim"), (dict(ndim=2.0), "ndim"), (dict(ndim=True), "ndim"),
+    (dict(f=1.0), "f"), (dict(df="6x - 3"), "df"),
+])
+def test_objective_checks_its_fields(kwargs, name):
+    fields = dict(name="mine", formula="x^2", f=lambda x: x**2, df=lambda x: 2 * x)
+    fields.update(kwargs)
+    with pytest.raises(ValueError, match=rf"^{name} must be"):
+        cu.Objective(**fields)
+
+
+def test_a_new_objective_works_with_the_driver():
+    mine = cu.Objective("mine", "(x - 1)^2", lambda x: (x - 1) ** 2, lambda x: 2 * (x - 1), minima=(1.0,))
+    r = cu.gradient_descent(mine, [-3.0, 4.0], learning_rate=0.25, epochs=60)
+    np.testing.assert_allclose(r.final, 1.0, atol=1e-12)
+    assert repr(mine) == "Objective(mine: (x - 1)^2, ndim=1)"
+
+
 def test_objective_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         cu.quadratic.name = "other"
