@@ -202,6 +202,18 @@ def test_plot_trajectories_2d_marks_divergence_in_the_legend(ax):
         assert np.all(np.isfinite(line.get_xdata())) and np.all(np.isfinite(line.get_ydata()))
 
 
+def test_drawing_diverged_runs_emits_no_warning(ax, ax3d):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cu.plot_descent_1d(diverged_1d(), cu.steep, ax=ax)
+        cu.plot_trajectories_2d(diverged_2d(), cu.saddle, ax=ax)
+        cu.plot_surface(cu.saddle, ax=ax3d, n=10, result=diverged_2d())
+        ax.figure.canvas.draw()
+        ax3d.figure.canvas.draw()
+
+
 def test_plot_trajectories_2d_needs_a_2d_result(ax):
     r = cu.gradient_descent(cu.quadratic, [1.0, 2.0], learning_rate=0.1, epochs=5)
     with pytest.raises(ValueError, match=r"^result"):
