@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -64,19 +66,24 @@ def playwright_browser():
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab():
     for nb, kind in NOTEBOOKS.items():
         path = NOTEBOOKS_DIR / nb
         if not path.is_file() or EXPLORER_CALLS[kind] not in path.read_text(encoding="utf-8"):
             pytest.fail(f"notebooks/{nb} has no {EXPLORER_CALLS[kind]}...) cell to test")
-    server = start_lab(tmp_path_factory.mktemp("jupyterlab"), NOTEBOOKS_DIR)
+    # Own temporary folders: pytest's numbered basetemp folders are pruned by any other
+    # pytest run on the machine, which could pull the server's files from under it.
+    workdir = Path(tempfile.mkdtemp(prefix="course-browser-lab-"))
+    server = start_lab(workdir, NOTEBOOKS_DIR)
     yield server
     server.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
-def shot_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("screenshots")
+def shot_dir():
+    """Screenshots are kept after the run, so the printed paths stay valid."""
+    return Path(tempfile.mkdtemp(prefix="course-browser-screenshots-"))
 
 
 def _reference(kind, s):
