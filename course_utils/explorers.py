@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: The 1-D functions of the lessons, offered by the 1-D explorer's dropdown.
-_DPI = 80  # explorer figures are small PNGs: quick to render and to send to the browser
+_DPI = 100  # explorer figures are small PNGs: quick to render and to send to the browser
 
 LESSON_FUNCTIONS_1D = {o.name: o for o in (quadratic, sextic, cos_bowl)}
 #: The two gradient problems of notebook 07 and the function that shows each.

@@ -68,7 +68,8 @@ class Explorer(W.VBox):
 
     def __init__(self, controls, compute, draw, *, fixed=None):
         self.controls = dict(controls)
-        self.image = W.Image(format="png")
+        # Shown at its own size (sharp), shrunk only if the notebook is narrower.
+        self.image = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto"))
         self.image.add_class("cu-explorer-image")
         self.readout = W.HTML()
         self.readout.add_class("cu-explorer-readout")
@@ -79,7 +80,7 @@ class Explorer(W.VBox):
         self.exploration = None
         self.renders = 0
         box = W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
-        super().__init__([box, self.image, self.readout])
+        super().__init__([box, self.image, self.readout], layout=W.Layout(align_items="flex-start"))
         self.add_class("cu-explorer")
         self.update()  # the first picture exists before the widget is displayed
         for control in self.controls.values():

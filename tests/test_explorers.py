@@ -196,7 +196,7 @@ def test_figure_png_is_an_image_with_content():
     e = cu.compute_descent_1d(learning_rate=0.05)
     png = cu.figure_png(cu.draw_descent_1d(e)[0].figure)
     pixels = _png_pixels(png)
-    assert pixels.shape[:2] == (256, 640)  # 8 x 3.2 inches at 80 dpi
+    assert pixels.shape[:2] == (320, 800)  # 8 x 3.2 inches at 100 dpi
     assert len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0)) > 50
 
 
