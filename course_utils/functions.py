@@ -41,7 +41,8 @@ class Objective:
     domain : tuple
         ``(lo, hi)`` for 1-D, ``((xlo, xhi), (ylo, yhi))`` for 2-D: the range to plot.
     minima, maxima : tuple of float or tuple of (float, float)
-        Known critical points (locations), used for labelling and by the tests.
+        Every local minimum and maximum inside ``domain`` (locations), used for labelling
+        and by the tests; :attr:`global_minima` picks the lowest minima.
     """
 
     name: str
@@ -79,6 +80,15 @@ class Objective:
             gx, gy = self.df(x[..., 0], x[..., 1])
         return np.stack(np.broadcast_arrays(gx, gy), axis=-1)
 
+    @property
+    def global_minima(self):
+        """The entries of ``minima`` whose value is the lowest (ties kept, in order)."""
+        if not self.minima:
+            return ()
+        values = np.array([self(np.asarray(m, dtype=float)) for m in self.minima])
+        lowest = values.min()
+        return tuple(m for m, v in zip(self.minima, values) if v <= lowest + 1e-9 * max(1.0, abs(lowest)))
+
     def xy(self, x, y):
         """Evaluate a 2-D objective on separate ``x``/``y`` arrays (e.g. a meshgrid)."""
         if self.ndim != 2:
@@ -98,9 +108,8 @@ def _sextic_maximum():
     return float(np.sqrt((10 - np.sqrt(52)) / 6))
 
 
-def _cos_bowl_minimum():
-    # Newton on f'(x) = 2x - 2*pi*sin(2*pi*x) from 0.5; f'' > 0 there, so it converges fast.
-    x = 0.5
+def _cos_bowl_critical(x):
+    # Newton on f'(x) = 2x - 2*pi*sin(2*pi*x); from a nearby guess it converges in a few steps.
     for _ in range(50):
         x -= (2 * x - 2 * np.pi * np.sin(2 * np.pi * x)) / (2 - 4 * np.pi**2 * np.cos(2 * np.pi * x))
     return float(x)
@@ -127,7 +136,8 @@ def _peaks_grad(x, y):
 
 
 _XS, _XM = _sextic_minimum(), _sextic_maximum()
-_XC = _cos_bowl_minimum()
+# Critical points of cos(2 pi x) + x^2 in [-2, 2]: minima near 0.48 and 1.43, maxima at 0 and near 1.05.
+_XC, _XC2, _XCM = (_cos_bowl_critical(x) for x in (0.5, 1.43, 1.05))
 
 quadratic = Objective(
     "quadratic", r"3x^2 - 3x + 4",
@@ -142,7 +152,7 @@ sextic = Objective(
 cos_bowl = Objective(
     "cos_bowl", r"\cos(2\pi x) + x^2",
     lambda x: np.cos(2 * np.pi * x) + x**2, lambda x: -2 * np.pi * np.sin(2 * np.pi * x) + 2 * x,
-    domain=(-2.0, 2.0), minima=(-_XC, _XC), maxima=(0.0,),
+    domain=(-2.0, 2.0), minima=(-_XC2, -_XC, _XC, _XC2), maxima=(-_XCM, 0.0, _XCM),
 )
 peaks = Objective(
     "peaks",

@@ -168,12 +168,14 @@ def test_sextic_minima():
 
 
 def test_cos_bowl_minima_and_local_maximum_at_zero():
-    lo, hi = cu.cos_bowl.minima
+    lo, hi = cu.cos_bowl.global_minima
     assert round(hi, 4) == 0.4758 and lo == -hi
     for x in cu.cos_bowl.minima:
         assert abs(cu.cos_bowl.grad(x)) < 1e-12 and hessian(cu.cos_bowl, x) > 0
         assert newton(cu.cos_bowl, x) == pytest.approx(x, abs=1e-12)
-    assert cu.cos_bowl.maxima == (0.0,)
+    for x in cu.cos_bowl.maxima:
+        assert abs(cu.cos_bowl.grad(x)) < 1e-12 and hessian(cu.cos_bowl, x) < 0
+    assert 0.0 in cu.cos_bowl.maxima
     assert cu.cos_bowl.grad(0.0) == 0.0
     assert hessian(cu.cos_bowl, 0.0) == pytest.approx(2 - 4 * np.pi**2, rel=1e-6)
     grid = np.linspace(-2, 2, 20001)
@@ -348,3 +350,21 @@ def test_xy_needs_a_2d_objective():
         cu.quadratic.xy(0.0, 0.0)
     with pytest.raises(ValueError, match=r"^x must be finite"):
         cu.peaks.xy(np.nan, 0.0)
+
+
+def test_1d_critical_point_lists_are_complete_on_the_domain():
+    # Every sign change of f' on a fine grid of the domain is a listed minimum or maximum.
+    for obj in ONE_D:
+        x = np.linspace(*obj.domain, 200_000)  # an even count keeps 0 off the grid
+        g = obj.grad(x)
+        crossings = x[:-1][np.sign(g[:-1]) != np.sign(g[1:])]
+        listed = np.sort(np.array(obj.minima + obj.maxima, dtype=float))
+        assert crossings.size == listed.size, obj.name
+        assert np.allclose(np.sort(crossings), listed, atol=1e-4), obj.name
+
+
+def test_global_minima_pick_the_lowest():
+    assert cu.sextic.global_minima == (cu.sextic.minima[0], cu.sextic.minima[2])
+    assert len(cu.cos_bowl.global_minima) == 2
+    assert cu.peaks.global_minima == (cu.peaks.minima[0],)
+    assert cu.saddle.global_minima == ()
