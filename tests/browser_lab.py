@@ -76,6 +76,12 @@ class LabServer:
         for session in self.api("GET", "/api/sessions") or []:
             self.api("DELETE", f"/api/sessions/{session['id']}")
 
+    def setting(self, plugin, key):
+        """The value of a JupyterLab setting in effect (user value, else the schema default,
+        which already includes any installed overrides)."""
+        data = self.api("GET", f"/lab/api/settings/{plugin}")
+        return data["settings"].get(key, data["schema"]["properties"][key].get("default"))
+
     def log(self):
         return self.log_path.read_text(errors="replace")
 
@@ -211,7 +217,9 @@ async () => {
   await panel.sessionContext.ready;
   for (let i = 0; i < 600 && !(panel.sessionContext.session && panel.sessionContext.session.kernel); i++)
     await sleep(100);
-  return panel.sessionContext.session.kernel.id;
+  const kernel = panel.sessionContext.session.kernel;
+  await kernel.info;
+  return {id: kernel.id, supportsSubshells: kernel.supportsSubshells};
 }
 """
 
@@ -255,7 +263,10 @@ async (img) => {
 
 
 def open_notebook(page, server, path, workspace):
-    """Load ``path`` in JupyterLab and wait until its kernel is up; returns the kernel id."""
+    """Load ``path`` in JupyterLab and wait until its kernel is up.
+
+    Returns ``{"id": kernel id, "supportsSubshells": bool}``.
+    """
     page.goto(server.notebook_url(path, workspace), wait_until="domcontentloaded")
     return page.evaluate(_OPEN_JS)
 

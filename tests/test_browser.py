@@ -116,6 +116,10 @@ def _check_reported_value(kind, s):
 @pytest.mark.parametrize("notebook", list(NOTEBOOKS))
 def test_explorer_in_jupyterlab(playwright_browser, lab, shot_dir, notebook):
     kind = NOTEBOOKS[notebook]
+    # The race only exists when widget messages go to kernel subshells (JupyterLab's default):
+    # make sure that is what this test exercises.
+    comms = lab.setting("@jupyterlab/apputils-extension:kernels-settings", "commsOverSubshells")
+    assert comms != "disabled", "comms over subshells are off: the test would miss the race"
     lab.shutdown_sessions()
     context = playwright_browser.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)
@@ -130,7 +134,8 @@ def test_explorer_in_jupyterlab(playwright_browser, lab, shot_dir, notebook):
         print(f"screenshot: {path}")
 
     try:
-        open_notebook(page, lab, f"notebooks/{notebook}", workspace=f"w-{kind}")
+        kernel = open_notebook(page, lab, f"notebooks/{notebook}", workspace=f"w-{kind}")
+        assert kernel["supportsSubshells"], "the kernel has no subshells: the test would miss the race"
         for run in range(FRESH_KERNELS):
             if run:  # run 0 has the kernel the page just started; then a restarted one each time
                 restart_kernel(page)
