@@ -259,6 +259,7 @@ def bench_basins(quick=False):
         t_mul, _ = best_time(lambda: x * x * x, repeat=20)
         why += f"; on {len(x):,} floats x**3 takes {_ms(t_pow)}, x*x*x {_ms(t_mul)}"
     found = ", ".join(f"{np.sum(labels == k)}" for k in range(len(cu.peaks.minima)))
+    found += f" (elsewhere {np.sum(labels < 0)})"
     return [
         Row("2. Basin map: vectorized (10,000 starts x 1,000 epochs)", _seconds(t_vec),
             f"<= {BASIN_TARGET} s", t_vec <= BASIN_TARGET,
@@ -675,6 +676,8 @@ def main(argv=None):
 
     info = machine()
     print(f"Machine: {_machine_line(info)}", flush=True)
+    if info["load"] > info["cores"] / 2:
+        print("Note: other programs are using the CPU; the times below will be pessimistic.", flush=True)
     rows = run(sections, quick=args.quick, stream=sys.stdout)
     print()
     print(format_table(rows))
