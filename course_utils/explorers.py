@@ -43,9 +43,9 @@ __all__ = [
     "compute_classifier", "draw_classifier", "ClassifierRun",
 ]
 
-#: The 1-D functions of the lessons, offered by the 1-D explorer's dropdown.
 _DPI = 100  # explorer figures are small PNGs: quick to render and to send to the browser
 
+#: The 1-D functions of the lessons, offered by the 1-D explorer's dropdown.
 LESSON_FUNCTIONS_1D = {o.name: o for o in (quadratic, sextic, cos_bowl)}
 #: The two gradient problems of notebook 07 and the function that shows each.
 GRADIENT_PROBLEMS = {"vanishing": plateau, "exploding": steep}
