@@ -667,11 +667,13 @@ def main(argv=None):
                         help=f"also write the markdown results (default {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args(argv)
 
+    # The notebook section is slow: in the full run unless --quick or --no-notebooks; with
+    # --sections only when listed (or --notebooks).
     sections = list(args.sections or SECTIONS)
-    with_notebooks = (not args.quick) if args.notebooks is None else args.notebooks
-    if not with_notebooks and args.sections is None:
-        sections.remove("notebooks")
-    elif with_notebooks and "notebooks" not in sections:
+    default = "notebooks" in sections and not args.quick
+    if not (default if args.notebooks is None else args.notebooks):
+        sections = [s for s in sections if s != "notebooks"]
+    elif "notebooks" not in sections:
         sections.append("notebooks")
 
     info = machine()

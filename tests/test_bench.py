@@ -108,3 +108,19 @@ def test_main_runs_a_quick_section(tmp_path, capsys):
     assert [r.section.split(":")[0] for r in rows] == ["1. Experiment 3 grid"] * 3
     assert "| Section | Measured |" in capsys.readouterr().out
     assert out.read_text().startswith("# Benchmark results")
+
+
+def test_section_selection(monkeypatch):
+    ran = []
+    monkeypatch.setattr(bench, "run", lambda sections, **kw: ran.append(list(sections)) or [])
+    monkeypatch.setattr(bench, "machine", lambda: {"cpu": "x", "cores": 2, "os": "y", "python": "3", "numpy": "2",
+                                                   "matplotlib": "3", "course_utils": "0", "load": 0.0})
+    bench.main([])
+    bench.main(["--quick"])
+    bench.main(["--no-notebooks"])
+    bench.main(["--quick", "--notebooks"])
+    bench.main(["--sections", "grid", "imports"])
+    bench.main(["--sections", "grid", "--notebooks"])
+    assert ran == [list(bench.SECTIONS), [s for s in bench.SECTIONS if s != "notebooks"],
+                   [s for s in bench.SECTIONS if s != "notebooks"], list(bench.SECTIONS),
+                   ["grid", "imports"], ["grid", "notebooks"]]
