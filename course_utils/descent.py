@@ -203,7 +203,9 @@ def gradient_descent(grad, start, *, learning_rate, epochs, ascent=False, tol=No
                     stopped_at[newly] = step
                     active &= ~newly
                     all_active = False
-            lr = np.broadcast_to(lr_fn(step, norm), batch)
+            lr = np.asarray(lr_fn(step, norm))
+            if np.shape(lr) != batch:
+                lr = np.broadcast_to(lr, batch)
             if not all_active:
                 lr = np.where(active, lr, 0.0)
             step_size = lr[..., None] if ndim == 2 else lr
