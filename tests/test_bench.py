@@ -93,19 +93,24 @@ def test_parsers():
 
 
 def test_table_and_results_file(tmp_path):
-    rows = [bench.Row("a", "1 ms", "<= 2 ms", True), bench.Row("b", "3x", ">= 200x", False, "why"),
-            bench.Row("c", "5", note="context")]
+    rows = [bench.Row("1. a", "1 ms", "<= 2 ms", True), bench.Row("2. b", "3x", ">= 200x", False, "why"),
+            bench.Row("2. c", "5", note="context", summary=False)]
     table = bench.format_table(rows)
-    assert table.splitlines()[0] == "| Section | Measured | Target | Met? | Notes |"
-    assert "| b | 3x | >= 200x | **no** | why |" in table
+    assert table.splitlines()[0] == "| Section | Measured | Target | Met? |"
+    assert "| 2. b | 3x | >= 200x | **no** |" in table and "2. c" not in table
+    details = bench.format_table(rows, details=True)
+    assert details.splitlines()[0] == "| Section | Measured | Target | Met? | Notes |"
+    assert "| 2. c | 5 |  |  | context |" in details
     text = bench.results_markdown(rows, bench.machine(), "python -m course_utils.bench")
-    assert "Targets missed: b." in text and "**Machine:**" in text
+    assert "## Targets missed" in text and bench.MISSED_NOTES["2."] in text and bench.MISSED_NOTES["1."] not in text
+    assert "**Machine:**" in text and "## Details" in text
 
 
 def test_main_runs_a_quick_section(tmp_path, capsys):
     out = tmp_path / "RESULTS.md"
     rows = bench.main(["--quick", "--sections", "grid", "--write", str(out)])
-    assert [r.section.split(":")[0] for r in rows] == ["1. Experiment 3 grid"] * 3
+    assert all(r.section.startswith("1. Experiment 3 grid") for r in rows)
+    assert [r.summary for r in rows].count(True) == 1
     assert "| Section | Measured |" in capsys.readouterr().out
     assert out.read_text().startswith("# Benchmark results")
 
@@ -114,7 +119,7 @@ def test_section_selection(monkeypatch):
     ran = []
     monkeypatch.setattr(bench, "run", lambda sections, **kw: ran.append(list(sections)) or [])
     monkeypatch.setattr(bench, "machine", lambda: {"cpu": "x", "cores": 2, "os": "y", "python": "3", "numpy": "2",
-                                                   "matplotlib": "3", "course_utils": "0", "load": 0.0})
+                                                   "matplotlib": "3", "course_utils": "0", "busy": 0.0})
     bench.main([])
     bench.main(["--quick"])
     bench.main(["--no-notebooks"])
