@@ -649,9 +649,9 @@ MISSED_NOTES = {
           "less work. But one epoch of the call is about a dozen numpy operations on 50-element "
           "arrays, each with a fixed cost of about a microsecond whatever the size (the sextic's "
           "`x**5` and `x**3` more: numpy computes them with the general `pow`), while a scalar step "
-          "of plain Python floats costs about a tenth of a microsecond. So 50 scalar steps cost "
-          "about as much as one vectorized epoch, and the ratio stays near the 20x of saved work "
-          "(the per-epoch and per-step costs of this run are in the details). 200x would need an "
+          "of plain Python floats costs about a tenth of a microsecond. One vectorized epoch thus "
+          "costs as much as 50-100 scalar steps, and the ratio ends up at or below the 20x of saved "
+          "work (the per-epoch and per-step costs of this run are in the details). 200x would need an "
           "epoch of all 50 runs in less than one numpy call: only a compiled loop (numba, C) gets "
           "there, which the course avoids on purpose.",
     "2.": "**Basin map.** The profile puts almost all the time in the peaks gradient, and most of "
