@@ -5,6 +5,8 @@ import pytest
 import course_utils as cu
 from course_utils import bench
 
+_REAL_CPU_BUSY = bench._cpu_busy
+
 
 def test_bench_is_not_imported_by_the_package():
     init = (bench.ROOT / "course_utils" / "__init__.py").read_text()
@@ -90,6 +92,16 @@ def test_parsers():
              "import time:      1176 |     395628 | course_utils\n")
     entries = bench.parse_importtime(trace)
     assert entries == [(2, "numpy", 0.096746), (1, "course_utils.plotting", 0.28576), (0, "course_utils", 0.395628)]
+
+
+@pytest.fixture(autouse=True)
+def _no_cpu_sampling(monkeypatch):
+    monkeypatch.setattr(bench, "_cpu_busy", lambda: None)  # it sleeps to sample /proc/stat
+
+
+def test_cpu_busy_is_a_percentage_or_unknown():
+    busy = _REAL_CPU_BUSY(0.05)
+    assert busy is None or 0 <= busy <= 100
 
 
 def test_table_and_results_file(tmp_path):
