@@ -251,7 +251,7 @@ def bench_basins(quick=False):
     flat = starts.reshape(-1, 2)
     subset = np.linspace(0, len(flat) - 1, BASIN_LOOP_STARTS).round().astype(int)
     t_first, _ = best_time(lambda: basin_vectorized(starts), repeat=1)  # fresh memory for the record
-    t_vec, (final, labels) = best_time(lambda: basin_vectorized(starts), repeat=2 if quick else 3)
+    t_vec, (final, labels) = best_time(lambda: basin_vectorized(starts), repeat=2 if quick else 5)
     t_sub, looped = best_time(lambda: basin_loop(flat[subset]), repeat=1)
     worst = assert_same("basin map", final.reshape(-1, 2)[subset], looped)
     t_loop = t_sub * len(flat) / len(subset)
