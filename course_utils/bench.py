@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python -m course_utils.bench            # everything (the notebook section takes a minute or two)
+    python -m course_utils.bench            # everything (the notebook section runs the whole test suite)
     python -m course_utils.bench --quick    # fewer repeats, no notebook section
     python -m course_utils.bench --write    # also write benchmarks/RESULTS.md
 
@@ -19,7 +19,8 @@ Sections (``--sections`` picks some):
 ``sliders``   Compute + draw + PNG for every explorer of :mod:`course_utils.explorers`, off screen.
 ``networks``  Full-batch training speed of the networks of notebooks 11-12, and the batch
               gradient against a per-sample loop.
-``notebooks`` Every notebook under nbval (runs pytest; slow).
+``notebooks`` The whole test suite (``python -m pytest``, every notebook under nbval): seconds per
+              notebook and the suite's wall time. Slow; skipped by ``--quick``/``--no-notebooks``.
 ``imports``   ``import course_utils`` in a fresh interpreter.
 
 This module is not imported by ``course_utils`` itself.
