@@ -160,6 +160,17 @@ def test_ignore_output_only_on_widget_cells(path):
 
 
 @notebook_params
+def test_a_static_figure_comes_right_before_each_explorer(path):
+    cells = _code_cells(path)
+    for k, cell in enumerate(cells):
+        if "cu.widgets." not in _src(cell):
+            continue
+        shown = [c for c in cells[:k] if c["outputs"]]
+        assert shown and any("image/png" in o.get("data", {}) for o in shown[-1]["outputs"]), \
+            "readers on GitHub/nbviewer see no sliders: draw the explorer's first picture just before it"
+
+
+@notebook_params
 def test_widget_views_are_stored_as_a_stable_sentence(path):
     for cell in _code_cells(path):
         for out in cell["outputs"]:
