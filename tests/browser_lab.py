@@ -1,4 +1,5 @@
-"""Helpers of tests/test_browser.py: a private JupyterLab server and a Chromium page on it.
+"""Helpers of tests/test_browser.py (and test_voila.py): a private JupyterLab (or voila)
+server and a Chromium page on it.
 
 Everything stays on 127.0.0.1: the server listens there only, its news feed and update
 check are off, and the page aborts (and records) any request to another host.
@@ -19,6 +20,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +34,57 @@ CHROMIUM_ARGS = [
     "--disable-default-apps", "--disable-extensions", "--metrics-recording-only",
 ]
 LOCAL_HOSTS = {"127.0.0.1"}
+
+
+def unavailable(reason):
+    """Skip the test for ``reason``; under ``CI=true`` fail instead (CI must run browser tests)."""
+    import pytest
+    if os.environ.get("CI", "").lower() in ("true", "1"):
+        pytest.fail(f"{reason}; under CI=true the browser tests must run")
+    pytest.skip(reason)
+
+
+@contextmanager
+def chromium():
+    """Debian's headless Chromium driven by playwright; playwright never downloads a browser."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright Python package is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def isolated_jupyter(workdir, *extra):
+    """Fresh config, runtime, data and IPython dirs (plus ``extra`` ones) under ``workdir``,
+    and an environment pointing Jupyter at them: ``(dirs, env)``."""
+    dirs = {name: Path(workdir) / name for name in ("config", "runtime", "data", "ipython", *extra)}
+    for d in dirs.values():
+        d.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "MPLBACKEND"))}
+    env.update(
+        JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
+        JUPYTER_DATA_DIR=str(dirs["data"]), IPYTHONDIR=str(dirs["ipython"]),
+        JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1",
+    )
+    return dirs, env
+
+
+def stop_process(process):
+    """Terminate a server (it shuts its kernels down), killing it if it does not stop."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
 
 
 def free_port():
@@ -86,13 +139,7 @@ class LabServer:
         return self.log_path.read_text(errors="replace")
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        stop_process(self.process)
 
 
 def start_lab(workdir, notebooks_dir, *, timeout=90):
@@ -105,10 +152,7 @@ def start_lab(workdir, notebooks_dir, *, timeout=90):
     root = workdir / "root"
     shutil.copytree(notebooks_dir, root / "notebooks",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    dirs = {name: workdir / name for name in
-            ("config", "runtime", "data", "settings", "workspaces", "ipython")}
-    for d in dirs.values():
-        d.mkdir(parents=True, exist_ok=True)
+    dirs, env = isolated_jupyter(workdir, "settings", "workspaces")
     # No news feed and no update check: the server never reaches beyond this machine.
     (dirs["config"] / "jupyter_server_config.json").write_text(json.dumps({
         "LabApp": {"news_url": None,
@@ -120,13 +164,8 @@ def start_lab(workdir, notebooks_dir, *, timeout=90):
         json.dumps({"fetchNews": "false", "checkForUpdates": False}))
 
     port, token = free_port(), secrets.token_hex(24)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "MPLBACKEND"))}
-    env.update(
-        JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
-        JUPYTER_DATA_DIR=str(dirs["data"]), JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
-        JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]), IPYTHONDIR=str(dirs["ipython"]),
-        JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1",
-    )
+    env.update(JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+               JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]))
     cmd = [
         sys.executable, "-m", "jupyterlab", "--no-browser",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",

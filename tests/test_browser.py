@@ -16,7 +16,6 @@ under ``CI=true``, where a missing browser is a failure.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -26,8 +25,8 @@ import pytest
 
 import course_utils as cu
 from browser_lab import (
-    CHROMIUM, CHROMIUM_ARGS, PageWatch, blankness, image_bytes, is_blank, open_notebook,
-    parse_readout, pixel_mismatch, restart_kernel, run_all, start_lab,
+    PageWatch, blankness, image_bytes, is_blank, open_notebook, parse_readout, pixel_mismatch,
+    restart_kernel, run_all, start_lab,
 )
 
 pytestmark = pytest.mark.browser
@@ -42,27 +41,6 @@ EXPLORER_CALLS = {"descent_1d": "cu.widgets.descent_1d_explorer(", "peaks": "cu.
 FRESH_KERNELS = 5  # runs per notebook, each in a new kernel: the first figure must never be blank
 LEARNING_RATE_STEP = 0.001  # the step of the explorers' learning-rate sliders
 TIMEOUT_MS = 60_000
-
-
-def _unavailable(reason):
-    if os.environ.get("CI", "").lower() in ("true", "1"):
-        pytest.fail(f"{reason}; under CI=true the browser test must run")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def playwright_browser():
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright Python package is not installed")
-    with sync_playwright() as p:
-        # Debian's Chromium only: playwright never downloads a browser here.
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
