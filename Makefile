@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # jupyter refuses to run as root unless told; learners on their own machine are not root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test regenerate bench check-normalised clean
+.PHONY: lab test present regenerate bench check-normalised clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ lab: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+# Instructors: every explorer in one browser page, code hidden (voila, http://localhost:8866).
+# JUPYTER_PATH finds apps/voila/templates/course: voila's page without its CDN font links.
+present: $(VENV)/.installed
+	JUPYTER_PATH="$(CURDIR)/apps" $(BIN)/voila --template=course apps/explorers.ipynb
 
 regenerate: $(VENV)/.installed
 	$(BIN)/python tools/regenerate.py

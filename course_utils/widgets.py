@@ -34,7 +34,7 @@ from .functions import Objective, quadratic
 
 __all__ = [
     "Explorer", "descent_1d_explorer", "peaks_explorer", "schedule_explorer",
-    "gradient_problems_explorer", "classifier_explorer",
+    "gradient_problems_explorer", "classifier_explorer", "explorer_tabs",
 ]
 
 _STYLE = {"description_width": "initial"}
@@ -279,3 +279,26 @@ def classifier_explorer(*, learning_rate=0.1, epochs=100, n=100, hidden=8, seed=
     }
     fixed = {"n": n, "hidden": hidden, "seed": seed}
     return Explorer(controls, ex.compute_classifier, ex.draw_classifier, fixed=fixed)
+
+
+#: Tab title -> explorer, in lesson order (the instructors' dashboard, apps/explorers.ipynb).
+TABS = {
+    "1D descent": descent_1d_explorer,
+    "2D peaks": peaks_explorer,
+    "Schedules": schedule_explorer,
+    "Vanishing / exploding": gradient_problems_explorer,
+    "Classifier": classifier_explorer,
+}
+
+
+def explorer_tabs():
+    """Every explorer, with its default settings, one per tab (for projecting in class).
+
+    Returns
+    -------
+    ipywidgets.Tab
+        Tab titles are the keys of ``TABS``; each child is an :class:`Explorer`.
+    """
+    tabs = W.Tab(children=[make() for make in TABS.values()], titles=list(TABS))
+    tabs.add_class("cu-explorer-tabs")
+    return tabs

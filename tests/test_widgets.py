@@ -145,3 +145,11 @@ def test_classifier_explorer():
     assert w.exploration.numbers == e.numbers
     w.controls["epochs"].value = 10
     assert w.renders == 3 and w.exploration.result.history.epochs == 10
+
+
+def test_explorer_tabs_show_every_explorer_once_in_lesson_order():
+    tabs = cu.widgets.explorer_tabs()
+    assert isinstance(tabs, W.Tab) and tabs.titles == tuple(cu.widgets.TABS)
+    kinds = [child.exploration.kind for child in tabs.children]
+    assert kinds == list(_explorers())
+    assert all(child.renders == 1 for child in tabs.children)
