@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _validate
 
-__all__ = ["check_close", "check_true"]
+__all__ = ["below", "check_close", "check_true"]
 
 
 def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint="", strict=True):
@@ -72,6 +72,33 @@ def check_true(what, condition, *, hint="", strict=True):
         print(f"Correct: {what}")
         return True
     return _verdict(False, f"expected {what}.", hint, strict)
+
+
+def below(value, tol):
+    """Describe a tiny number by the bound it stays under: ``'< 1e-08'``.
+
+    Round-off-sized numbers (a finite-difference check, a gradient at a minimum) change in
+    their last digits from one machine or numpy build to the next. Printing the bound keeps a
+    lesson's output identical everywhere while still proving the point; a value that is not
+    below ``tol`` is printed in full and flagged, so the claim can fail visibly.
+
+    Parameters
+    ----------
+    value : float
+        The number to report; its magnitude is compared.
+    tol : float
+        The bound, > 0.
+
+    >>> below(1.7e-10, 1e-8)
+    '< 1e-08'
+    >>> below(-3e-5, 1e-8)
+    '3.0e-05 (NOT below 1e-08)'
+    """
+    tol = _validate.positive_number("tol", tol)
+    magnitude = abs(float(_validate.as_float_array("value", value)))
+    if magnitude < tol:
+        return f"< {tol:.0e}"
+    return f"{magnitude:.1e} (NOT below {tol:.0e})"
 
 
 def _verdict(ok, message, hint, strict):

@@ -92,3 +92,21 @@ def test_check_true_bad_arguments():
         cu.check_true("all positive", np.array([True, False]))
     with pytest.raises(ValueError, match=r"^strict"):
         cu.check_true("x", True, strict=1)
+
+
+def test_below_reports_the_bound_or_flags_the_value():
+    assert cu.below(1.7e-10, 1e-8) == "< 1e-08"
+    assert cu.below(-2e-13, 1e-12) == "< 1e-12"
+    assert cu.below(3e-5, 1e-8) == "3.0e-05 (NOT below 1e-08)"
+    assert cu.below(1e-8, 1e-8) == "1.0e-08 (NOT below 1e-08)"
+
+
+@pytest.mark.parametrize("tol", [0, -1.0, float("nan"), "a"])
+def test_below_rejects_bad_tol(tol):
+    with pytest.raises(ValueError, match="tol"):
+        cu.below(1.0, tol)
+
+
+def test_below_rejects_non_numeric_value():
+    with pytest.raises(ValueError, match="value"):
+        cu.below("abc", 1e-8)
