@@ -67,12 +67,18 @@ class Loss:
         The per-sample formula as LaTeX.
     check_targets : bool
         If True, targets must lie in ``[0, 1]`` (the cross-entropy losses).
+
+    Attributes
+    ----------
+    elementwise, elementwise_grad : callable
+        ``value`` and ``grad`` as given: no shape checks and no sum over outputs, so they
+        work on arrays of any shape (a network training several runs at once uses them).
     """
 
     def __init__(self, name, value, grad, *, expects, formula="", check_targets=False):
         self.name = name
-        self._value = value
-        self._grad = grad
+        self.elementwise = value
+        self.elementwise_grad = grad
         self.expects = expects
         self.formula = formula
         self.check_targets = check_targets
@@ -97,7 +103,7 @@ class Loss:
         ndarray, shape (n,)
             One loss per sample, summed over the ``k`` outputs.
         """
-        return _per_sample(self._value(*self._inputs(y_hat, y)))
+        return _per_sample(self.elementwise(*self._inputs(y_hat, y)))
 
     def grad(self, y_hat, y):
         """Gradient of each sample's loss with respect to its prediction.
@@ -106,7 +112,7 @@ class Loss:
         -------
         ndarray, same shape as ``y_hat``
         """
-        return self._grad(*self._inputs(y_hat, y))
+        return self.elementwise_grad(*self._inputs(y_hat, y))
 
     def __repr__(self):
         return f"Loss({self.name}: {self.formula}, expects {self.expects})"

@@ -313,7 +313,7 @@ class Network:
         return _scalar(cost), grads
 
     def _cost(self, out, Y, loss):
-        return np.mean(np.sum(loss._value(out, Y), axis=-1), axis=-1)
+        return np.mean(np.sum(loss.elementwise(out, Y), axis=-1), axis=-1)
 
     def _backprop(self, X, Y, loss):
         zs, outputs = self._forward(X)
@@ -322,7 +322,7 @@ class Network:
         if loss is binary_cross_entropy and self.activations[-1] is sigmoid:
             delta = (out - Y) / n  # d(BCE o sigmoid)/dz, no division by a(1 - a)
         else:
-            delta = loss._grad(out, Y) / n * self.activations[-1].df(zs[-1])
+            delta = loss.elementwise_grad(out, Y) / n * self.activations[-1].df(zs[-1])
         grads = [None] * self.n_layers
         for k in range(self.n_layers - 1, -1, -1):
             grads[k] = (np.swapaxes(outputs[k], -1, -2) @ delta, delta.sum(axis=-2))
