@@ -46,6 +46,13 @@ def positive_number(name, value, *, allow_none=False):
     return float(value)
 
 
+def finite_number(name, value):
+    """A single finite float (a weight, a bias, a range end)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
 def nonnegative_number(name, value):
     """A single finite float >= 0 (a tolerance, a duration)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -147,3 +147,13 @@ def test_rng_normalises():
 def test_rng_rejects(value):
     with pytest.raises(ValueError, match=r"^rng must be"):
         v.rng(value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), True, "1", None])
+def test_finite_number_rejects_non_finite_and_non_numbers(value):
+    with pytest.raises(ValueError, match="^w must be a finite number"):
+        v.finite_number("w", value)
+
+
+def test_finite_number_returns_a_float():
+    assert v.finite_number("w", -3) == -3.0 and isinstance(v.finite_number("w", 2), float)

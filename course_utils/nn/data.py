@@ -11,7 +11,6 @@ shape ``(n, d)`` and targets of shape ``(n,)``. The same seed gives the same dat
 """
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -51,20 +50,6 @@ class ExamData(NamedTuple):
 
 def _n(n):
     return _validate.integer("n", n, minimum=1)
-
-
-def _nonnegative(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
-    return float(value)
-
-
-def _number(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
 
 
 def _balanced_labels(n, k, rng):
@@ -131,7 +116,7 @@ def two_clusters(n, *, rng=None, distance=3.0, spread=1.0):
         0.0 or 1.0.
     """
     n, rng = _n(n), _validate.rng(rng)
-    distance = _nonnegative("distance", distance)
+    distance = _validate.nonnegative_number("distance", distance)
     spread = _validate.positive_number("spread", spread)
     y = _balanced_labels(n, 2, rng).astype(float)
     direction = np.array([1.0, -1.0]) / np.sqrt(2.0)
@@ -163,7 +148,7 @@ def xor(n, *, rng=None, noise=0.3):
     True
     """
     n, rng = _n(n), _validate.rng(rng)
-    noise = _nonnegative("noise", noise)
+    noise = _validate.nonnegative_number("noise", noise)
     corner = _balanced_labels(n, 4, rng)
     signs = np.column_stack([np.where(corner % 2, 1.0, -1.0), np.where(corner // 2, 1.0, -1.0)])
     y = (signs[:, 0] != signs[:, 1]).astype(float)
@@ -188,7 +173,7 @@ def moons(n, *, rng=None, noise=0.1):
         0.0 or 1.0.
     """
     n, rng = _n(n), _validate.rng(rng)
-    noise = _nonnegative("noise", noise)
+    noise = _validate.nonnegative_number("noise", noise)
     y = _balanced_labels(n, 2, rng).astype(float)
     t = rng.uniform(0.0, np.pi, n)
     top = np.column_stack([np.cos(t), np.sin(t)])
@@ -223,9 +208,9 @@ def linear_1d(n, *, w=2.0, b=-1.0, noise=0.5, rng=None, low=-2.0, high=2.0):
     True
     """
     n, rng = _n(n), _validate.rng(rng)
-    w, b = _number("w", w), _number("b", b)
-    noise = _nonnegative("noise", noise)
-    low, high = _number("low", low), _number("high", high)
+    w, b = _validate.finite_number("w", w), _validate.finite_number("b", b)
+    noise = _validate.nonnegative_number("noise", noise)
+    low, high = _validate.finite_number("low", low), _validate.finite_number("high", high)
     if not low < high:
         raise ValueError(f"high must be > low, got low={low!r}, high={high!r}")
     x = rng.uniform(low, high, (n, 1))
@@ -256,7 +241,7 @@ def linear_3d(n, *, w=(1.5, -2.0, 0.5), b=1.0, noise=0.3, rng=None):
     w = _validate.finite_array("w", w)
     if w.shape != (3,):
         raise ValueError(f"w must have shape (3,), got shape {w.shape}")
-    b = _number("b", b)
-    noise = _nonnegative("noise", noise)
+    b = _validate.finite_number("b", b)
+    noise = _validate.nonnegative_number("noise", noise)
     X = rng.standard_normal((n, 3))
     return X, X @ w + b + noise * rng.standard_normal(n)
