@@ -19,6 +19,7 @@ from .explorers import *  # noqa: F401,F403
 from .functions import *  # noqa: F401,F403
 from .plotting import *  # noqa: F401,F403
 from .schedules import *  # noqa: F401,F403
+from .style import style_context, use_style  # noqa: F401
 from .timing import *  # noqa: F401,F403
 from . import nn  # noqa: F401,E402
 
