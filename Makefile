@@ -32,7 +32,7 @@ check-normalised: $(VENV)/.installed
 	$(BIN)/python tools/regenerate.py --check
 
 bench: $(VENV)/.installed
-	$(BIN)/python -m course_utils.bench
+	$(BIN)/python -m benchmarks.bench
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

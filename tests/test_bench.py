@@ -1,16 +1,20 @@
 """The benchmark's two sides still compute the same numbers (small sizes; no timing thresholds)."""
+import pathlib
+
 import numpy as np
 import pytest
 
 import course_utils as cu
-from course_utils import bench
+from benchmarks import bench
 
 _REAL_CPU_BUSY = bench._cpu_busy
 
 
-def test_bench_is_not_imported_by_the_package():
+def test_bench_lives_outside_the_package():
+    assert not (bench.ROOT / "course_utils" / "bench.py").exists()
     init = (bench.ROOT / "course_utils" / "__init__.py").read_text()
     assert "bench" not in init
+    assert bench.RESULTS.parent == pathlib.Path(bench.__file__).resolve().parent
 
 
 def test_assert_same_accepts_equal_and_rejects_different():
@@ -105,16 +109,20 @@ def test_cpu_busy_is_a_percentage_or_unknown():
 
 
 def test_table_and_results_file(tmp_path):
-    rows = [bench.Row("1. a", "1 ms", "<= 2 ms", True), bench.Row("2. b", "3x", ">= 200x", False, "why"),
-            bench.Row("2. c", "5", note="context", summary=False)]
+    rows = [bench.Row("1. a", "1 ms", "<= 2 ms", True, missed="never shown: met"),
+            bench.Row("2. b", "3x", ">= 200x", False, "why", missed="**B.** 3x because of 7 ms."),
+            bench.Row("2. c", "5", note="context", summary=False),
+            bench.Row("3. d", "9 s", "<= 1 s", False)]
     table = bench.format_table(rows)
     assert table.splitlines()[0] == "| Section | Measured | Target | Met? |"
     assert "| 2. b | 3x | >= 200x | **no** |" in table and "2. c" not in table
     details = bench.format_table(rows, details=True)
     assert details.splitlines()[0] == "| Section | Measured | Target | Met? | Notes |"
     assert "| 2. c | 5 |  |  | context |" in details
-    text = bench.results_markdown(rows, bench.machine(), "python -m course_utils.bench")
-    assert "## Targets missed" in text and bench.MISSED_NOTES["2."] in text and bench.MISSED_NOTES["1."] not in text
+    text = bench.results_markdown(rows, bench.machine(), "python -m benchmarks.bench")
+    missed = text.split("## Targets missed", 1)[1].split("## Details", 1)[0]
+    assert missed.split("\n\n")[1:3] == ["**B.** 3x because of 7 ms.", "**3. d.** Measured 9 s, target <= 1 s."]
+    assert "never shown" not in text
     assert "**Machine:**" in text and "## Details" in text
 
 
@@ -141,3 +149,18 @@ def test_section_selection(monkeypatch):
     assert ran == [list(bench.SECTIONS), [s for s in bench.SECTIONS if s != "notebooks"],
                    [s for s in bench.SECTIONS if s != "notebooks"], list(bench.SECTIONS),
                    ["grid", "imports"], ["grid", "notebooks"]]
+
+
+def test_grid_explanation_is_written_from_the_figures():
+    epochs, steps = int(bench.GRID_EPOCHS.max()), int(bench.GRID_EPOCHS.sum()) * bench.GRID_LEARNING_RATES.size
+    text = bench._grid_missed(t_vec=0.005, t_loop=0.070, epochs=epochs, steps=steps, quick=True)
+    # 0.070 s / 510,000 steps = 137 ns per step; 0.005 s / 500 epochs = 10 µs per epoch = 73 steps
+    assert "137 ns" in text and f"{steps:,} scalar steps" in text
+    assert f"{steps / epochs:,.0f} / 73 = 14x" in text  # the measured ratio, 0.070 / 0.005
+    other = bench._grid_missed(t_vec=0.010, t_loop=0.070, epochs=epochs, steps=steps, quick=True)
+    assert f"{steps / epochs:,.0f} / 146 = 7x" in other
+
+
+def test_recorded_bytes_counts_the_history():
+    run = cu.gradient_descent(cu.sextic, [1.0, 2.0], learning_rate=0.01, epochs=10)
+    assert bench._recorded_bytes(run) >= run.path.nbytes + run.grads.nbytes > 0
