@@ -3,6 +3,10 @@
 In a learner's self-check cell use ``strict=False``: a wrong answer prints ``Not yet: ...``
 and the notebook keeps running. Worked-solution cells use the default ``strict=True``, so a
 wrong reference solution fails the notebook under CI.
+
+A failed check never prints the expected value (that would hand out the answer): it says in
+words what is off - not a number, not finite, the wrong shape, the wrong sign, too large or
+too small (and roughly how far) - and then the author's hint.
 """
 from __future__ import annotations
 
@@ -43,6 +47,9 @@ def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint="", strict=Tru
     >>> check_close("x", None, 0.5, strict=False)
     Not yet: x is None; expected a number or an array.
     False
+    >>> check_close("the slope", -2.0, 2.0, strict=False)
+    Not yet: the slope has the wrong sign.
+    False
     """
     atol, rtol = _validate.nonnegative_number("atol", atol), _validate.nonnegative_number("rtol", rtol)
     strict = _validate.flag("strict", strict)
@@ -55,11 +62,12 @@ def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint="", strict=Tru
         return _verdict(False, f"{what} is {got!r}; expected a number or an array.", hint, strict)
     if got_arr.size != exp_arr.size:
         return _verdict(False, f"{what} has shape {got_arr.shape}, expected {exp_arr.shape}.", hint, strict)
-    ok = bool(np.allclose(got_arr.reshape(exp_arr.shape), exp_arr, atol=atol, rtol=rtol))
-    if ok:
+    got_arr = got_arr.reshape(exp_arr.shape)
+    close = np.isclose(got_arr, exp_arr, atol=atol, rtol=rtol)
+    if np.all(close):
         print(f"Correct: {what} = {_fmt(got_arr)}")
         return True
-    return _verdict(False, f"{what} is {_fmt(got_arr)}, expected about {_fmt(exp_arr)}.", hint, strict)
+    return _verdict(False, _what_is_off(what, got_arr, exp_arr, close), hint, strict)
 
 
 def check_true(what, condition, *, hint="", strict=True):
@@ -99,6 +107,40 @@ def below(value, tol):
     if magnitude < tol:
         return f"< {tol:.0e}"
     return f"{magnitude:.1e} (NOT below {tol:.0e})"
+
+
+def _what_is_off(what, got, expected, close):
+    """Say in words how ``got`` differs from ``expected`` without revealing ``expected``."""
+    if not np.all(np.isfinite(got)):
+        return (f"{what} is not finite ({_fmt(got)}): look for a run that diverged, "
+                f"a division by zero or a log of zero.")
+    if got.ndim == 0:
+        return f"{what} {_how_far(float(got), float(expected))}."
+    first = np.argwhere(~close)[0]
+    entry = float(got[tuple(first)])
+    where = ", ".join(str(int(i)) for i in first)
+    count = int(np.count_nonzero(~close))
+    opposite = np.sign(got) == -np.sign(expected)
+    if np.all(opposite[~close] & (expected[~close] != 0)):
+        return f"{count} of {got.size} entries of {what} are off, all with the wrong sign."
+    return (f"{count} of {got.size} entries of {what} are off; the first is entry [{where}] "
+            f"= {_fmt(entry)}, which {_how_far(entry, float(expected[tuple(first)]))}.")
+
+
+def _how_far(got, expected):
+    # Words, not numbers derived from the answer: the sign, the direction and a rough size.
+    if got * expected < 0:
+        return "has the wrong sign"
+    if expected == 0 or got == 0:
+        return "is too high" if got > expected else "is too low"
+    ratio = abs(got) / abs(expected)
+    size = "large" if ratio > 1 else "small"
+    ratio = max(ratio, 1 / ratio)
+    if ratio > 10:
+        return f"is much too {size} (off by more than a factor of ten)"
+    if ratio > 1.1:
+        return f"is too {size}"
+    return f"is close, but slightly too {size}"
 
 
 def _verdict(ok, message, hint, strict):

@@ -1,6 +1,11 @@
 """Exercise self-checks: a friendly verdict that can fail, and ValueErrors for an author's bad arguments."""
+import contextlib
+import io
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import course_utils as cu
 
@@ -25,12 +30,12 @@ def test_arrays_compare_elementwise(capsys):
 def test_wrong_answer_raises_by_default_with_hint():
     with pytest.raises(AssertionError) as info:
         cu.check_close("your minimum", 0.49, 0.5, atol=1e-3, hint="Run more epochs.")
-    assert str(info.value) == "Not yet: your minimum is 0.4900, expected about 0.5000. Run more epochs."
+    assert str(info.value) == "Not yet: your minimum is close, but slightly too small. Run more epochs."
 
 
 def test_wrong_answer_prints_when_not_strict(capsys):
     assert cu.check_close("your minimum", 0.49, 0.5, strict=False) is False
-    assert capsys.readouterr().out == "Not yet: your minimum is 0.4900, expected about 0.5000.\n"
+    assert capsys.readouterr().out == "Not yet: your minimum is close, but slightly too small.\n"
 
 
 def test_tolerances():
@@ -47,7 +52,9 @@ def test_tolerances():
     ("0.5", None),  # a numeric string converts; it is compared as a number
     ("half", "Not yet: x is 'half'; expected a number or an array."),
     ([1.0, 2.0], "Not yet: x has shape (2,), expected ()."),
-    (np.nan, "Not yet: x is nan, expected about 0.5000."),
+    ([[0.5]], None),  # one number in a nested list is the same answer
+    (np.nan, "Not yet: x is not finite (nan): look for a run that diverged, a division by zero or a log of zero."),
+    ([np.inf], "Not yet: x is not finite (inf): look for a run that diverged, a division by zero or a log of zero."),
 ])
 def test_unusable_answers_fail_kindly(capsys, got, message):
     ok = cu.check_close("x", got, 0.5, strict=False)
@@ -110,3 +117,48 @@ def test_below_rejects_bad_tol(tol):
 def test_below_rejects_non_numeric_value():
     with pytest.raises(ValueError, match="value"):
         cu.below("abc", 1e-8)
+
+
+@pytest.mark.parametrize("got, expected, message", [
+    (-2.0, 2.0, "the slope has the wrong sign."),
+    (0.3, -1e-9, "the slope has the wrong sign."),
+    (25.0, 2.0, "the slope is much too large (off by more than a factor of ten)."),
+    (-0.1, -2.0, "the slope is much too small (off by more than a factor of ten)."),
+    (3.0, 2.0, "the slope is too large."),
+    (1.5, 2.0, "the slope is too small."),
+    (2.1, 2.0, "the slope is close, but slightly too large."),
+    (0.01, 0.0, "the slope is too high."),
+    (0.0, 0.5, "the slope is too low."),
+])
+def test_wrong_numbers_are_described_in_words(capsys, got, expected, message):
+    assert cu.check_close("the slope", got, expected, strict=False) is False
+    assert capsys.readouterr().out == f"Not yet: {message}\n"
+
+
+def test_wrong_arrays_name_the_first_entry_that_is_off(capsys):
+    cu.check_close("g", [1.0, 2.0, 31.5, 4.0], [1.0, 2.0, 3.0, 5.0], strict=False)
+    cu.check_close("g", [[-1.0, -2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 4.0]], strict=False)
+    cu.check_close("labels", [0, 1, 1], [0, 1, 2], strict=False)
+    assert capsys.readouterr().out.splitlines() == [
+        "Not yet: 2 of 4 entries of g are off; the first is entry [2] = 31.5000, which is much too "
+        "large (off by more than a factor of ten).",
+        "Not yet: 2 of 4 entries of g are off, all with the wrong sign.",
+        "Not yet: 1 of 3 entries of labels are off; the first is entry [2] = 1, which is too small.",
+    ]
+
+
+def _formatted(value):
+    return {f"{value:.4f}", f"{value:.3f}", f"{value:.2f}", f"{value:g}", repr(value)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(got=st.floats(-1e6, 1e6), expected=st.floats(-1e6, 1e6).filter(lambda v: abs(v) > 1e-3))
+def test_a_failed_check_never_prints_the_expected_value(got, expected):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        ok = cu.check_close("answer", got, expected, atol=1e-9, strict=False)
+    text = out.getvalue()
+    assert ok == bool(np.isclose(got, expected, atol=1e-9, rtol=0.0))
+    if not ok:
+        assert text.startswith("Not yet: answer ")
+        assert not any(f in text for f in _formatted(expected) if f not in _formatted(got))
