@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import numbers
 
+import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
 from . import _validate
+from .style import MARKER, MINIMA, ROLE
 from .descent import DescentResult
 from .functions import Objective
 
@@ -57,7 +59,7 @@ def _levels(levels):
     return values
 
 
-def plot_function(obj, *, ax=None, xlim=None, points=None, derivative=True, n=400):
+def plot_function(obj, *, ax=None, xlim=None, points=None, points_label=None, derivative=True, n=400):
     """Draw a 1-D objective, its derivative (dashed) and optional found points.
 
     Parameters
@@ -69,6 +71,9 @@ def plot_function(obj, *, ax=None, xlim=None, points=None, derivative=True, n=40
         Range of x; defaults to ``obj.domain``.
     points : float or array_like, optional
         Points to mark on the curve (e.g. where descent ended); NaN entries are skipped.
+    points_label : str, optional
+        Legend text for ``points``; default "found point(s)". Say what they are: a known
+        minimum marked without running descent is not a "found" point.
     derivative : bool, default True
         Also draw f'(x).
     """
@@ -78,18 +83,22 @@ def plot_function(obj, *, ax=None, xlim=None, points=None, derivative=True, n=40
     lo, hi = obj.domain if xlim is None else _limits("xlim", xlim)
     if points is not None:
         points = _validate.as_float_array("points", points)
+    if points_label is not None and not isinstance(points_label, str):
+        raise ValueError(f"points_label must be a string or None, got {points_label!r}")
     ax = _axes(ax)
     x = np.linspace(lo, hi, n)
-    ax.plot(x, obj(x), color="C0", label=f"$f(x) = {obj.formula}$")
+    ax.plot(x, obj(x), color=ROLE["function"], ls="-", label=f"$f(x) = {obj.formula}$")
     if derivative:
-        ax.plot(x, obj.grad(x), color="C1", ls="--", label="$f'(x)$")
+        ax.plot(x, obj.grad(x), color=ROLE["derivative"], ls="--", label="$f'(x)$")
     if points is not None:
         p = np.ravel(points)
         p = p[np.isfinite(p)]
-        ax.plot(p, obj(p), "o", color="C3", ms=7, label="found point" + "s" * (p.size > 1))
-    ax.axhline(0, color="0.7", lw=0.8, zorder=0)
+        label = points_label if points_label is not None else "found point" + "s" * (p.size > 1)
+        ax.plot(p, obj(p), MARKER["end"], color=ROLE["end"], ms=7, mec="k", label=label, zorder=3)
+    ax.axhline(0, color=ROLE["reference"], lw=0.8, zorder=0)
     ax.set_xlabel("$x$")
-    ax.legend(loc="best", fontsize=8)
+    ax.set_ylabel("$f(x)$, $f'(x)$" if derivative else "$f(x)$")
+    ax.legend(loc="best")
     return ax
 
 
@@ -101,10 +110,10 @@ def plot_descent_1d(result, obj, *, ax=None, n=400):
         raise ValueError(f"result must hold a single 1-D run, got path shape {path.shape}")
     ax = plot_function(obj, ax=ax, derivative=False, n=n)
     ok = np.isfinite(path)
-    ax.plot(path[ok], obj(path[ok]), ".-", color="C2", ms=4, lw=0.8, alpha=0.8, label="path")
-    ax.plot(path[0], obj(path[0]), "s", color="k", label="start")
+    ax.plot(path[ok], obj(path[ok]), ".-", color=ROLE["path"], ms=4, lw=0.8, alpha=0.8, label="path")
+    ax.plot(path[0], obj(path[0]), MARKER["start"], color=ROLE["start"], label="start")
     _mark_divergence(ax, result, path[ok][-1:], obj(path[ok][-1:]))
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="best")
     return ax
 
 
@@ -121,7 +130,7 @@ def plot_history(values, *, ax=None, label=None, ylabel="", logy=False):
     if logy:
         ax.set_yscale("log")
     if label is not None:
-        ax.legend(fontsize=8)
+        ax.legend()
     return ax
 
 
@@ -157,13 +166,13 @@ def plot_trajectories_2d(result, obj, *, ax=None, color="w", contour=True):
         p = paths[:, k]
         p = p[np.all(np.isfinite(p), axis=1)]
         ax.plot(p[:, 0], p[:, 1], "-", color=color, lw=1.2)
-        ax.plot(*p[0], "s", color=color, ms=5)
-        ax.plot(*p[-1], "o", color="C3", ms=6, mec="k")
+        ax.plot(*p[0], MARKER["start"], color=color, ms=5, mec="k")
+        ax.plot(*p[-1], MARKER["end"], color=ROLE["end"], ms=6, mec="k")
     ends = paths[-1]
     last = [paths[np.all(np.isfinite(paths[:, k]), axis=1), k][-1] for k in range(paths.shape[1])]
     _mark_divergence(ax, result, *np.array(last)[~np.all(np.isfinite(ends), axis=1)].T)
     if np.any(result.diverged):
-        ax.legend(loc="best", fontsize=8)
+        ax.legend(loc="best")
     return ax
 
 
@@ -185,7 +194,7 @@ def plot_surface(obj, *, ax=None, n=80, cmap="viridis", alpha=0.85, result=None)
         for k in range(paths.shape[1]):
             p = paths[np.all(np.isfinite(paths[:, k]), axis=1), k]
             ax.plot(p[:, 0], p[:, 1], obj(p) + 0.1, "-", color="w", lw=2, zorder=10)
-            ax.plot([p[-1, 0]], [p[-1, 1]], [obj(p[-1]) + 0.1], "o", color="C3", zorder=11)
+            ax.plot([p[-1, 0]], [p[-1, 1]], [obj(p[-1]) + 0.1], MARKER["end"], color=ROLE["end"], zorder=11)
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
     ax.set_zlabel("$f$")
@@ -213,8 +222,11 @@ def plot_heatmap(values, x, y, *, ax=None, xlabel="", ylabel="", cbar_label="", 
     return ax
 
 
-def plot_basins(labels, x, y, *, names, ax=None, cmap="tab10"):
+def plot_basins(labels, x, y, *, names, ax=None, cmap=None):
     """Colour each start ``(x[j], y[i])`` by the label of the point it reached.
+
+    By default label k gets ``style.MINIMA[k]``, the colour the k-th minimum has in every
+    notebook; ``cmap`` picks colours from a matplotlib colormap instead.
 
     Parameters
     ----------
@@ -233,9 +245,12 @@ def plot_basins(labels, x, y, *, names, ax=None, cmap="tab10"):
         raise ValueError(f"labels must be integers from -1 to len(names) - 1 = {len(names) - 1}, "
                          f"got the values {np.unique(labels).tolist()}")
     ax = _axes(ax)
-    cm = plt.get_cmap(cmap)
-    # a qualitative map (tab10, ...) is indexed colour by colour; a continuous one is sampled evenly
-    colors = cm(np.arange(len(names)) % cm.N) if cm.N <= 20 else cm(np.linspace(0, 1, len(names)))
+    if cmap is None:
+        colors = mcolors.to_rgba_array([MINIMA[k % len(MINIMA)] for k in range(len(names))])
+    else:
+        cm = plt.get_cmap(cmap)
+        # a qualitative map (tab10, ...) is indexed colour by colour; a continuous one is sampled evenly
+        colors = cm(np.arange(len(names)) % cm.N) if cm.N <= 20 else cm(np.linspace(0, 1, len(names)))
     rgb = np.where(labels[..., None] >= 0, colors[np.clip(labels, 0, None)], 0.75)
     # pixel (i, j) is centred on the start (x[j], y[i]): the image reaches half a step beyond the grid
     dx = (x[-1] - x[0]) / (len(x) - 1) if len(x) > 1 else 1.0
@@ -243,10 +258,10 @@ def plot_basins(labels, x, y, *, names, ax=None, cmap="tab10"):
     extent = (x[0] - dx / 2, x[-1] + dx / 2, y[0] - dy / 2, y[-1] + dy / 2)
     ax.imshow(rgb, origin="lower", extent=extent, interpolation="nearest")
     for color, name in zip(colors, names):
-        ax.plot([], [], "s", color=color, label=name)
+        ax.plot([], [], "s", color=color, mec="k", label=name)
     if np.any(labels < 0):
-        ax.plot([], [], "s", color="0.75", label="elsewhere")
-    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
+        ax.plot([], [], "s", color="0.75", mec="k", label="elsewhere")
+    ax.legend(loc="upper right", framealpha=0.9)
     ax.set_xlabel("start $x$")
     ax.set_ylabel("start $y$")
     return ax
@@ -255,5 +270,5 @@ def plot_basins(labels, x, y, *, names, ax=None, cmap="tab10"):
 def _mark_divergence(ax, result, xs, ys):
     if not np.any(result.diverged):
         return
-    ax.plot(xs, ys, "x", color="red", ms=10, mew=2,
+    ax.plot(xs, ys, MARKER["diverged"], color=ROLE["diverged"], ms=10, mec="k",
             label=f"diverged (epoch {int(result.diverged_at[result.diverged].min())})")

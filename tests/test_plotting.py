@@ -79,6 +79,19 @@ def test_plot_function_marks_points_and_skips_nan(ax):
     assert "found point" in legend_texts(ax)
 
 
+def test_plot_function_points_label_says_what_the_points_are(ax):
+    cu.plot_function(cu.quadratic, ax=ax, points=0.5, points_label="true minimum", derivative=False)
+    assert legend_texts(ax) == ["$f(x) = 3x^2 - 3x + 4$", "true minimum"]
+    with pytest.raises(ValueError, match=r"^points_label must be a string"):
+        cu.plot_function(cu.quadratic, ax=ax, points=0.5, points_label=1)
+
+
+def test_plot_basins_default_colours_are_the_minima_colours(ax):
+    cu.plot_basins(np.array([[0, 1, 2]]), [0, 1, 2], [0], names=["a", "b", "c"], ax=ax)
+    rgb = ax.get_images()[0].get_array()[0, :, :3]
+    np.testing.assert_allclose(rgb, [matplotlib.colors.to_rgb(c) for c in cu.style.MINIMA[:3]])
+
+
 def test_plot_function_uses_the_current_axes_when_ax_is_none(ax):
     assert cu.plot_function(cu.cos_bowl) is ax
     assert len(ax.get_lines()) >= 2
@@ -105,7 +118,7 @@ def test_plot_descent_1d_marks_divergence_in_the_legend(ax):
     assert "diverged (epoch 4)" in legend_texts(ax)
     cross = line_labelled(ax, "diverged (epoch 4)")
     np.testing.assert_array_equal(cross.get_xdata(), [r.path[3]])  # the last finite point
-    assert cross.get_marker() == "x"
+    assert cross.get_marker() == cu.style.MARKER["diverged"] == "X"
     # NaN never reaches the drawn path
     assert np.all(np.isfinite(line_labelled(ax, "path").get_xdata()))
 
