@@ -177,6 +177,10 @@ def gradient_descent(grad, start, *, learning_rate, epochs, ascent=False, tol=No
     except ValueError:
         raise ValueError(f"learning_rate of shape {lr_shape} does not broadcast against start of shape "
                          f"{start_shape}; add an axis for a grid, e.g. np.array(rates)[:, None]") from None
+    # A single start runs as a batch of one: numpy scalars take other code paths than arrays
+    # (``**`` through C pow, for one), and a single run must equal the same run in any batch.
+    single = batch == ()
+    batch = batch or (1,)
     x = np.broadcast_to(x, batch + (2,) * (ndim == 2)).copy()
     sign = 1.0 if ascent else -1.0
 
@@ -224,4 +228,7 @@ def gradient_descent(grad, start, *, learning_rate, epochs, ascent=False, tol=No
                 all_active = False
             grads[step], rates[step], path[step + 1] = g, lr, x
 
+    if single:
+        path, grads, rates = path[:, 0], grads[:, 0], rates[:, 0]
+        stopped_at, diverged_at = stopped_at[0, ...], diverged_at[0, ...]
     return DescentResult(path, grads, rates, stopped_at, diverged_at, ndim=ndim, ascent=ascent)
