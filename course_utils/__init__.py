@@ -6,30 +6,35 @@ Notebooks write each idea out once, then call the vectorized version from here::
     result = cu.gradient_descent(cu.quadratic, start=2.0, learning_rate=0.1, epochs=50)
 
 Importing this package has no side effects: it does not change matplotlib's settings and
-does not import ipywidgets. The interactive explorers live in ``course_utils.widgets``,
-loaded on first use (``cu.widgets``).
+imports neither pyplot nor ipywidgets. The drawing modules load when a lesson first uses one
+of their names (``cu.plot_function``); the interactive explorers live in ``cu.widgets``, and
+the networks in ``cu.nn``.
 """
-from importlib import import_module as _import_module
-
-from .analysis import *  # noqa: F401,F403
-from .checks import *  # noqa: F401,F403
-from .descent import *  # noqa: F401,F403
-from .environment import *  # noqa: F401,F403
-from .explorers import *  # noqa: F401,F403
-from .functions import *  # noqa: F401,F403
-from .plotting import *  # noqa: F401,F403
-from .schedules import *  # noqa: F401,F403
-from .style import style_context, use_style  # noqa: F401
-from .timing import *  # noqa: F401,F403
-from . import nn  # noqa: F401,E402
+from ._surface import attach as _attach
 
 __version__ = "0.1.0"
 
-_LAZY = {"widgets"}
+# Every public name, by the module that defines it (the module's __all__: tests/test_surface.py
+# checks that the two agree). A new public name is one more entry here.
+_SURFACE = {
+    "analysis": ("Extremum", "basin_map", "locate_extrema", "nearest_label", "restart_success",
+                 "restart_success_theory", "unique_points"),
+    "checks": ("below", "check_close", "check_true"),
+    "descent": ("DescentResult", "gradient_descent"),
+    "functions": ("OBJECTIVES", "Objective", "cos_bowl", "peaks", "plateau", "quadratic", "saddle", "sextic",
+                  "steep"),
+    "schedules": ("SCHEDULES", "Schedule", "fixed", "gradient_based", "time_based"),
+    "timing": ("Timer", "format_seconds"),
+    # Imported on first use: drawing code (matplotlib) and notebook 00's check (importlib.metadata).
+    "environment": ("MINIMUM_VERSIONS", "environment_report"),
+    "explorers": ("ClassifierRun", "Exploration", "compute_classifier", "compute_descent_1d",
+                  "compute_gradient_problems", "compute_peaks", "compute_schedule", "draw_classifier",
+                  "draw_descent_1d", "draw_gradient_problems", "draw_peaks", "draw_schedule", "figure_png"),
+    "plotting": ("plot_basins", "plot_contour", "plot_descent_1d", "plot_function", "plot_heatmap",
+                 "plot_history", "plot_surface", "plot_trajectories_2d"),
+    "style": ("CLASS_COLORS", "CLASS_MARKERS", "MARKER", "MINIMA", "PALETTE", "ROLE", "style_context",
+              "style_params", "use_style"),
+}
+_LAZY = ("environment", "explorers", "plotting", "style")
 
-
-def __getattr__(name):
-    # ipywidgets is heavy and only needed in the Explore sections: import it on first use.
-    if name in _LAZY:
-        return _import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'course_utils' has no attribute {name!r}")
+__all__, __getattr__, __dir__ = _attach(globals(), _SURFACE, lazy=_LAZY, submodules=("nn", "widgets"))

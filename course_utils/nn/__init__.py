@@ -5,9 +5,20 @@ Use it as ``cu.nn``::
     import course_utils as cu
     net = cu.nn.Network([2, 8, 1], activations=["tanh", "sigmoid"], rng=0)
 """
-from .activations import *  # noqa: F401,F403
-from .data import *  # noqa: F401,F403
-from .gradcheck import *  # noqa: F401,F403
-from .losses import *  # noqa: F401,F403
-from .network import *  # noqa: F401,F403
-from .unit import *  # noqa: F401,F403
+from .._surface import attach as _attach
+
+# Every public name, by the module that defines it (the module's __all__: tests/test_surface.py
+# checks that the two agree). A new public name is one more entry here.
+_SURFACE = {
+    "activations": ("ACTIVATIONS", "Activation", "get_activation", "identity", "relu", "sigmoid", "sign", "step",
+                    "tanh"),
+    "data": ("EXAM_FEATURES", "EXAM_PASS_MARK", "ExamData", "exam_data", "linear_1d", "linear_3d", "moons",
+             "two_clusters", "xor"),
+    "gradcheck": ("check_gradient", "numerical_gradient", "relative_error"),
+    "losses": ("EPS", "LOSSES", "Loss", "bce_with_logits", "binarised_errors", "binary_cross_entropy", "cost",
+               "cost_grad", "cross_entropy", "errors", "get_loss", "mse"),
+    "network": ("History", "INITS", "Network"),
+    "unit": ("add_bias_column", "unit_forward", "unit_linear"),
+}
+
+__all__, __getattr__, __dir__ = _attach(globals(), _SURFACE)
