@@ -8,39 +8,49 @@ import course_utils as cu
 from course_utils.nn import LOSSES
 
 
+CATEGORICAL = ("categorical_cross_entropy", "cce_with_logits")
+
+
 def _points(name, shape, seed):
     rng = np.random.default_rng(seed)
     y = (rng.random(shape) < 0.5).astype(float)
+    if name in CATEGORICAL:  # one-hot rows over the last axis
+        y = cu.nn.one_hot(rng.integers(0, shape[-1], shape[0]), shape[-1])
     if name == "mse":
         return rng.normal(size=shape), rng.normal(size=shape)
     if name == "binary_cross_entropy":
         return rng.uniform(0.02, 0.98, size=shape), y
+    if name == "categorical_cross_entropy":
+        p = rng.uniform(0.05, 1.0, size=shape)
+        return p / p.sum(axis=1, keepdims=True), y
     return rng.normal(scale=4, size=shape), y  # logits
 
 
 @pytest.mark.parametrize("shape", [(50,), (20, 3)])
 @pytest.mark.parametrize("name", sorted(LOSSES))
 def test_grad_matches_finite_differences(name, shape):
+    if name in CATEGORICAL and len(shape) == 1:
+        pytest.skip("a categorical loss needs (n, k) rows")
     loss = LOSSES[name]
     y_hat, y = _points(name, shape, seed=1)
     analytic = loss.grad(y_hat, y)
     assert analytic.shape == y_hat.shape
     # Each per-sample loss depends only on its own row, so the gradient of their sum is the
     # stacked per-sample gradients.
-    err = cu.nn.check_gradient(lambda v: float(np.sum(loss.value(v, y))), analytic, y_hat)
+    err = cu.nn.check_gradient(lambda v: float(np.sum(loss(v, y))), analytic, y_hat)
     assert err < 1e-7, err
 
 
 @pytest.mark.parametrize("name", sorted(LOSSES))
 def test_cost_grad_matches_finite_differences(name):
-    y_hat, y = _points(name, (30,), seed=2)
+    y_hat, y = _points(name, (30, 3) if name in CATEGORICAL else (30,), seed=2)
     err = cu.nn.check_gradient(lambda v: cu.nn.cost(name, v, y), cu.nn.cost_grad(name, y_hat, y), y_hat)
     assert err < 1e-7, err
 
 
 def test_value_shapes_sum_over_outputs():
     y_hat, y = _points("mse", (6, 3), seed=3)
-    v = cu.nn.mse.value(y_hat, y)
+    v = cu.nn.mse(y_hat, y)
     assert v.shape == (6,)
     np.testing.assert_allclose(v, ((y_hat - y) ** 2).sum(axis=1))
 
@@ -64,7 +74,7 @@ def test_binarised_threshold():
 def test_bce_matches_formula_and_general_cross_entropy():
     p, y = _points("binary_cross_entropy", (40,), seed=4)
     expected = -(y * np.log(p) + (1 - y) * np.log(1 - p))
-    np.testing.assert_allclose(cu.nn.binary_cross_entropy.value(p, y), expected, rtol=1e-12)
+    np.testing.assert_allclose(cu.nn.binary_cross_entropy(p, y), expected, rtol=1e-12)
     general = cu.nn.cross_entropy(np.stack([y, 1 - y], axis=1), np.stack([p, 1 - p], axis=1))
     np.testing.assert_allclose(general, expected, rtol=1e-12)
 
@@ -72,8 +82,8 @@ def test_bce_matches_formula_and_general_cross_entropy():
 def test_bce_with_logits_equals_bce_of_sigmoid():
     z, y = _points("bce_with_logits", (40,), seed=5)
     z = np.clip(z, -8, 8)  # away from the clipping of probabilities
-    np.testing.assert_allclose(cu.nn.bce_with_logits.value(z, y),
-                               cu.nn.binary_cross_entropy.value(cu.nn.sigmoid(z), y), rtol=1e-9)
+    np.testing.assert_allclose(cu.nn.bce_with_logits(z, y),
+                               cu.nn.binary_cross_entropy(cu.nn.sigmoid(z), y), rtol=1e-9)
     np.testing.assert_allclose(cu.nn.bce_with_logits.grad(z, y), cu.nn.sigmoid(z) - y)
 
 
@@ -82,9 +92,9 @@ def test_bce_stable_at_extremes():
         warnings.simplefilter("error")
         p = np.array([0.0, 1.0, 0.0, 1.0])
         y = np.array([0.0, 1.0, 1.0, 0.0])
-        v, g = cu.nn.binary_cross_entropy.value(p, y), cu.nn.binary_cross_entropy.grad(p, y)
+        v, g = cu.nn.binary_cross_entropy(p, y), cu.nn.binary_cross_entropy.grad(p, y)
         z = np.array([-1000.0, 1000.0, -1000.0, 1000.0])
-        vz, gz = cu.nn.bce_with_logits.value(z, y), cu.nn.bce_with_logits.grad(z, y)
+        vz, gz = cu.nn.bce_with_logits(z, y), cu.nn.bce_with_logits.grad(z, y)
         ce = cu.nn.cross_entropy([[1.0, 0.0]], [[0.0, 1.0]])
     for arr in (v, g, vz, gz, ce):
         assert np.all(np.isfinite(arr))
@@ -110,20 +120,21 @@ def test_cost_is_mean_of_losses():
 
 def test_bad_inputs_name_the_parameter():
     with pytest.raises(ValueError, match=r"y_hat and y must have the same shape.*\(3,\).*\(3, 1\)"):
-        cu.nn.mse.value(np.zeros(3), np.zeros((3, 1)))
+        cu.nn.mse(np.zeros(3), np.zeros((3, 1)))
     with pytest.raises(ValueError, match="y_hat and y"):
         cu.nn.errors(np.zeros(3), np.zeros(4))
     with pytest.raises(ValueError, match="y_hat must have shape"):
-        cu.nn.mse.value(np.zeros((2, 2, 2)), np.zeros((2, 2, 2)))
+        cu.nn.mse(np.zeros((2, 2, 2)), np.zeros((2, 2, 2)))
     with pytest.raises(ValueError, match="y_hat must be finite"):
-        cu.nn.mse.value([np.nan], [0.0])
+        cu.nn.mse([np.nan], [0.0])
     with pytest.raises(ValueError, match=r"y must lie in \[0, 1\]"):
-        cu.nn.binary_cross_entropy.value([0.5], [2.0])
+        cu.nn.binary_cross_entropy([0.5], [2.0])
     with pytest.raises(ValueError, match="p and q must have the same shape"):
         cu.nn.cross_entropy([1.0, 0.0], [1.0])
     with pytest.raises(ValueError, match="axis"):
         cu.nn.cross_entropy([1.0, 0.0], [0.5, 0.5], axis=3)
-    with pytest.raises(ValueError, match="loss must be one of 'mse', 'binary_cross_entropy', 'bce_with_logits'"):
+    with pytest.raises(ValueError, match="loss must be one of 'mse', 'binary_cross_entropy', 'bce_with_logits', "
+                       "'categorical_cross_entropy', 'cce_with_logits'"):
         cu.nn.cost("hinge", [0.0], [0.0])
     with pytest.raises(ValueError, match="loss must be one of"):
         cu.nn.get_loss(None)

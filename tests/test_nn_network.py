@@ -35,7 +35,7 @@ def test_every_parameter_gradient_matches_finite_differences(sizes, acts, loss):
         b += 0.1
     X, y = _data(sizes, loss)
     f, grad = net.param_functions(X, y, loss=loss)
-    theta = net.get_params()
+    theta = net.parameter_vector()
     assert cu.nn.check_gradient(f, grad, theta) < 1e-6
 
 
@@ -110,7 +110,7 @@ def test_multiple_regression_reaches_least_squares():
     net = Network([3, 1], activations=["identity"], rng=1)
     net.fit(X, y, learning_rate=0.2, epochs=500)
     coef = np.linalg.lstsq(np.column_stack([X, np.ones(len(X))]), y, rcond=None)[0]
-    np.testing.assert_allclose(net.get_params(), coef, atol=1e-6)
+    np.testing.assert_allclose(net.parameter_vector(), coef, atol=1e-6)
 
 
 def test_too_large_learning_rate_is_reported_as_divergence():
@@ -129,11 +129,11 @@ def test_same_rng_same_network_and_same_training():
     for _ in range(2):
         net = Network([2, 5, 1], activations=["relu", "sigmoid"], rng=7, init="he")
         h = net.fit(X, y, learning_rate=0.3, epochs=20, loss="binary_cross_entropy", batch_size=10, rng=3)
-        results.append((net.get_params(), h.cost))
+        results.append((net.parameter_vector(), h.cost))
     np.testing.assert_array_equal(results[0][0], results[1][0])
     np.testing.assert_array_equal(results[0][1], results[1][1])
     other = Network([2, 5, 1], activations=["relu", "sigmoid"], rng=8)
-    assert not np.array_equal(other.get_params(), results[0][0])
+    assert not np.array_equal(other.parameter_vector(), results[0][0])
 
 
 def test_init_scales():
@@ -153,14 +153,14 @@ def test_runs_train_like_separate_networks_with_their_own_learning_rates():
     singles = []
     for r in range(3):
         net = Network([2, 3, 1], activations=["tanh", "sigmoid"])
-        net.set_params(many.get_params()[r])
+        net.set_parameter_vector(many.parameter_vector()[r])
         singles.append(net)
     history = many.fit(X, y, learning_rate=lrs, epochs=30, loss="binary_cross_entropy", batch_size=5, rng=1)
     assert history.cost.shape == (30, 3) and history.grad_norms.shape == (30, 3, 2)
     for r, net in enumerate(singles):
         h = net.fit(X, y, learning_rate=lrs[r], epochs=30, loss="binary_cross_entropy", batch_size=5, rng=1)
         np.testing.assert_allclose(h.cost, history.cost[:, r])
-        np.testing.assert_allclose(net.get_params(), many.get_params()[r])
+        np.testing.assert_allclose(net.parameter_vector(), many.parameter_vector()[r])
         assert many.accuracy(X, y)[r] == net.accuracy(X, y)
     assert many.forward(X).shape == (3, 20, 1) and many.predict(X).shape == (3, 20)
     assert many.cost(X, y, loss="binary_cross_entropy").shape == (3,)
@@ -172,7 +172,7 @@ def test_a_diverging_run_is_frozen_and_the_others_continue():
     history = net.fit(x, y, learning_rate=[0.1, 3.0], epochs=300)
     assert history.diverged.tolist() == [False, True]
     assert np.isfinite(history.cost[-1, 0]) and np.isnan(history.cost[-1, 1])
-    assert np.all(np.isfinite(net.get_params()[0]))
+    assert np.all(np.isfinite(net.parameter_vector()[0]))
     assert history.divergence_report().startswith("1 of 2 runs diverged")
 
 
@@ -191,10 +191,10 @@ def test_classify_thresholds_follow_the_output_activation():
 def test_params_round_trip_and_repr_and_describe():
     net = Network([2, 8, 1], activations=["tanh", "sigmoid"], rng=0)
     assert repr(net) == "Network([2, 8, 1], activations=['tanh', 'sigmoid'])"
-    assert net.n_parameters == 2 * 8 + 8 + 8 + 1 == net.get_params().size
+    assert net.n_parameters == 2 * 8 + 8 + 8 + 1 == net.parameter_vector().size
     theta = np.arange(net.n_parameters, dtype=float)
-    net.set_params(theta)
-    np.testing.assert_array_equal(net.get_params(), theta)
+    net.set_parameter_vector(theta)
+    np.testing.assert_array_equal(net.parameter_vector(), theta)
     assert net.weights[0].shape == (2, 8) and net.weights[0][0, 1] == 1.0 and net.biases[1][0] == 32.0
     assert "total: 33 parameters" in net.describe()
     assert repr(Network([2, 1], activations=["sigmoid"], runs=4)).endswith("runs=4)")
@@ -210,7 +210,8 @@ def test_params_round_trip_and_repr_and_describe():
     ({"layer_sizes": 3}, "^layer_sizes "),
     ({"activations": ["tanh"]}, "^activations must have one entry per layer"),
     ({"activations": "tanh"}, "^activations must be a list"),
-    ({"activations": ["tanh", "softmax"]}, r"^activations\[1\] must be one of 'identity', 'sigmoid'"),
+    ({"activations": ["tanh", "softplus"]}, r"^activations\[1\] must be one of 'identity', 'sigmoid'"),
+    ({"activations": ["tanh", "softmax"]}, r"^activations\[1\] is softmax, which needs a layer of >= 2 units"),
     ({"init": "glorot"}, "^init must be one of 'xavier', 'he'"),
     ({"init": -1.0}, "^init "),
     ({"runs": 0}, "^runs "),
@@ -257,13 +258,89 @@ def test_bad_fit_arguments_are_named(kwargs, match):
         net.fit(np.ones((5, 2)), np.ones(5), **args)
 
 
-def test_accuracy_and_set_params_validate():
+def test_accuracy_and_set_parameter_vector_validate():
     net = Network([2, 1], activations=["sigmoid"], runs=2)
     with pytest.raises(ValueError, match="^y must have shape"):
         net.accuracy(np.ones((4, 2)), np.ones(3))
     with pytest.raises(ValueError, match=r"^theta must have shape \(2, 3\)"):
-        net.set_params(np.ones(3))
+        net.set_parameter_vector(np.ones(3))
     with pytest.raises(ValueError, match="^learning_rate must be a number or shape"):
         net.fit(np.ones((4, 2)), np.ones(4), learning_rate=[0.1, 0.2, 0.3], epochs=1)
     with pytest.raises(ValueError, match="^param_functions needs a single network"):
         net.param_functions(np.ones((4, 2)), np.ones(4))
+
+
+def test_saturated_sigmoid_bce_cost_is_computed_from_the_logit():
+    # w = 1, b = 0, x = 40, y = 0: sigmoid(40) rounds to 1, the true loss is log(1 + e^40) ~ 40.
+    net = Network([1, 1], activations=["sigmoid"], init=0.0)
+    net.weights[0][:] = 1.0
+    X, y = np.array([[40.0]]), np.array([0.0])
+    assert net.cost(X, y, loss="binary_cross_entropy") == pytest.approx(40.0, rel=1e-15)
+    f, grad = net.param_functions(X, y, loss="binary_cross_entropy")
+    theta = net.parameter_vector()
+    np.testing.assert_allclose(grad(theta), [40.0, 1.0])
+    np.testing.assert_allclose(cu.nn.numerical_gradient(f, theta), [40.0, 1.0], rtol=1e-6)
+
+
+def _mini_batch_run(**kwargs):
+    x, y = cu.nn.linear_1d(20, rng=0)
+    net = Network([1, 1], activations=["identity"], rng=0)
+    start = net.parameter_vector()
+    history = net.fit(x, y, learning_rate=0.1, epochs=3, batch_size=6, rng=4, **kwargs)
+    return x, y, start, net, history
+
+
+def test_recorded_update_path_is_the_plain_mini_batch_loop():
+    x, y, start, net, history = _mini_batch_run(record_parameters="update")
+    assert history.parameters.shape == (3 * 4 + 1, 2) and history.batch_cost.shape == (12,)
+    # The loop written out: shuffle each epoch with the same generator, slice, step.
+    rng, theta, path, batch_costs = np.random.default_rng(4), start.copy(), [start.copy()], []
+    for _ in range(3):
+        order = rng.permutation(20)
+        for s in range(0, 20, 6):
+            xb, yb = x[order[s:s + 6], 0], y[order[s:s + 6]]
+            err = theta[0] * xb + theta[1] - yb
+            batch_costs.append(np.mean(err * err))
+            theta = theta - 0.1 * np.array([np.mean(2 * err * xb), np.mean(2 * err)])
+            path.append(theta.copy())
+    np.testing.assert_allclose(history.parameters, path, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(history.batch_cost, batch_costs, rtol=1e-13)
+    np.testing.assert_array_equal(history.parameters[-1], net.parameter_vector())
+
+
+def test_recorded_epoch_path_and_no_record_train_identically():
+    _, _, start, net, history = _mini_batch_run(record_parameters="epoch")
+    _, _, _, plain, plain_history = _mini_batch_run()
+    _, _, _, _, updates = _mini_batch_run(record_parameters="update")
+    assert history.parameters.shape == (4, 2) and history.batch_cost is None
+    np.testing.assert_array_equal(history.parameters[0], start)
+    np.testing.assert_array_equal(history.parameters, updates.parameters[::4])
+    np.testing.assert_array_equal(net.parameter_vector(), plain.parameter_vector())
+    np.testing.assert_array_equal(history.cost, plain_history.cost)
+    assert plain_history.parameters is None and plain_history.batch_cost is None
+
+
+def test_recorded_path_of_runs_and_of_a_diverged_run():
+    x, y = cu.nn.linear_1d(40, rng=0)
+    net = Network([1, 1], activations=["identity"], rng=0, runs=2)
+    history = net.fit(x, y, learning_rate=[0.1, 3.0], epochs=300, record_parameters="epoch")
+    assert history.parameters.shape == (301, 2, 2)
+    at = history.diverged_at[1]
+    np.testing.assert_array_equal(history.parameters[-1], net.parameter_vector())
+    assert np.all(history.parameters[at + 1:, 1] == history.parameters[-1, 1])  # frozen where it stopped
+
+
+def test_a_record_beyond_the_budget_is_refused_before_training():
+    net = Network([2, 64, 1], activations=["tanh", "identity"], rng=0, runs=100)
+    before = net.parameter_vector()
+    with pytest.raises(ValueError, match=r"^record_parameters='update' would need \d+\.\d GiB"):
+        net.fit(np.ones((1000, 2)), np.ones(1000), learning_rate=0.1, epochs=1000, batch_size=10,
+                record_parameters="update")
+    np.testing.assert_array_equal(net.parameter_vector(), before)
+    with pytest.raises(ValueError, match="^record_parameters must be one of"):
+        net.fit(np.ones((4, 2)), np.ones(4), learning_rate=0.1, epochs=1, record_parameters="all")
+
+
+def test_history_compares_by_identity():
+    _, _, _, _, history = _mini_batch_run(record_parameters="epoch")
+    assert history == history and history != _mini_batch_run(record_parameters="epoch")[4]

@@ -12,6 +12,8 @@ def _data(seed=0, n=20, d=3):
 
 def test_forward_is_activation_of_dot_product():
     X, w, b = _data()
+    with pytest.raises(ValueError, match="^activation must be elementwise"):
+        cu.nn.unit_forward(X, w, b, activation="softmax")
     for name, act in cu.nn.ACTIVATIONS.items():
         np.testing.assert_allclose(cu.nn.unit_forward(X, w, b, activation=name), act.f(X @ w + b))
     assert cu.nn.unit_forward(X, w).shape == (20,)
@@ -50,6 +52,6 @@ def test_validation_names_parameters():
     with pytest.raises(ValueError, match="b must be a single number"):
         cu.nn.unit_forward(X, w, b=[1.0, 2.0])
     with pytest.raises(ValueError, match="activation must be one of"):
-        cu.nn.unit_forward(X, w, activation="softmax")
+        cu.nn.unit_forward(X, w, activation="softplus")
     with pytest.raises(ValueError, match="X must"):
         cu.nn.add_bias_column(np.ones(3))

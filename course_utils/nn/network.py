@@ -29,10 +29,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _validate
-from .activations import ACTIVATIONS, get_activation, sigmoid
-from .losses import binary_cross_entropy, get_loss
+from .activations import _LAYER_ACTIVATIONS, Softmax, get_activation
+from .losses import _check_targets, _class_labels, get_loss
 
-__all__ = ["Network", "History", "INITS"]
+__all__ = ["Network", "History", "INITS", "RECORD_BUDGET"]
 
 #: Named initialisations: the standard deviation of the Gaussian initial weights.
 INITS = {
@@ -41,7 +41,11 @@ INITS = {
 }
 
 
-@dataclass(frozen=True, repr=False)
+#: Largest recorded history :meth:`Network.fit` allocates (bytes); bigger requests are refused.
+RECORD_BUDGET = 2**30
+
+
+@dataclass(frozen=True, repr=False, eq=False)
 class History:
     """What :meth:`Network.fit` recorded, one row per epoch.
 
@@ -64,6 +68,15 @@ class History:
     loss : str
     batch_size : int
         Samples per update (``n`` for full-batch training).
+    parameters : ndarray or None
+        With ``fit(record_parameters=...)``: the flat parameter vector (the order of
+        :meth:`Network.parameter_vector`) before training and after every epoch
+        (``"epoch"``, shape ``(E + 1, P)``) or every update (``"update"``, shape
+        ``(U + 1, P)``, ``U`` = epochs x batches per epoch); ``(.., R, P)`` with runs.
+        A diverged run's row stays where it stopped. None when not recorded.
+    batch_cost : ndarray or None
+        With ``record_parameters="update"``: the cost of each update's mini-batch, measured
+        before the update, shape ``(U,)`` or ``(U, R)`` (NaN once a run has diverged).
     """
 
     cost: np.ndarray
@@ -72,6 +85,8 @@ class History:
     learning_rate: object
     loss: str
     batch_size: int
+    parameters: object = None
+    batch_cost: object = None
 
     @property
     def epochs(self):
@@ -134,7 +149,7 @@ class Network:
 
     def __init__(self, layer_sizes, *, activations, rng=None, init="xavier", runs=None):
         self.layer_sizes = _layer_sizes(layer_sizes)
-        self.activations = _activations(activations, len(self.layer_sizes) - 1)
+        self.activations = _activations(activations, self.layer_sizes)
         self.runs = None if runs is None else _validate.integer("runs", runs, minimum=1)
         self.init = _init(init)
         rng = _validate.rng(rng)
@@ -236,17 +251,28 @@ class Network:
         return out[..., 0] if self.layer_sizes[-1] == 1 else out
 
     def classify(self, X, *, threshold=None):
-        """Class labels (0.0/1.0) for a one-output network, the arg-max output otherwise.
+        """Class labels: 0.0/1.0 for a one-output network, else the index of the largest output.
 
         Parameters
         ----------
+        X : array_like, shape (n, layer_sizes[0])
         threshold : float, optional
-            Outputs ``>= threshold`` are class 1. By default the middle of the output
-            activation's range: 0.5 for sigmoid, 0 for tanh and for identity (logits).
+            One-output networks only: outputs ``>= threshold`` are class 1. By default the
+            middle of the output activation's range: 0.5 for sigmoid, 0 for tanh and for
+            identity (logits).
+
+        Returns
+        -------
+        ndarray, shape (n,) (``(runs, n)`` with runs)
+            Floats 0.0/1.0 for one output (like the targets ``y``); ints ``0 .. k-1`` for
+            ``k`` outputs, e.g. the most probable class of a softmax output.
         """
         out = self.forward(X)
         if self.layer_sizes[-1] > 1:
-            return np.argmax(out, axis=-1).astype(float)
+            if threshold is not None:
+                raise ValueError(f"threshold applies to one-output networks only; this one has "
+                                 f"{self.layer_sizes[-1]} outputs (the class is the largest), got {threshold!r}")
+            return np.argmax(out, axis=-1)
         if threshold is None:
             lo, hi = self.activations[-1].output_range
             threshold = (lo + hi) / 2 if np.isfinite(lo) and np.isfinite(hi) else 0.0
@@ -261,8 +287,9 @@ class Network:
         Parameters
         ----------
         X : array_like, shape (n, layer_sizes[0])
-        y : array_like, shape (n,)
-            Labels: 0/1 for a one-output network, class indices otherwise.
+        y : array_like, shape (n,) or (n, k)
+            Labels: 0/1 for a one-output network, class indices ``0 .. k-1`` (or one-hot
+            rows) for a network with ``k`` outputs.
 
         Returns
         -------
@@ -270,9 +297,15 @@ class Network:
         """
         X = self._check_X(X)
         y = _validate.finite_array("y", y)
-        if y.shape != (X.shape[0],):
-            raise ValueError(f"y must have shape ({X.shape[0]},) to match the {X.shape[0]} rows "
-                             f"of X, got shape {y.shape}")
+        n, k = X.shape[0], self.layer_sizes[-1]
+        if k > 1 and y.shape == (n, k):
+            _check_targets("distributions", y, "accuracy")
+            y = np.argmax(y, axis=1)
+        if y.shape != (n,):
+            wanted = f"({n},)" if k == 1 else f"({n},) (class labels) or ({n}, {k}) (one-hot)"
+            raise ValueError(f"y must have shape {wanted} to match the {n} rows of X, got shape {y.shape}")
+        if k > 1:
+            y = _class_labels("y", y, k)
         acc = np.mean(self.classify(X, threshold=threshold) == y, axis=-1)
         return acc if np.ndim(acc) else float(acc)
 
@@ -280,7 +313,7 @@ class Network:
     def cost(self, X, y, *, loss="mse"):
         """The cost J (mean loss over the batch); an array of shape ``(runs,)`` with runs."""
         X, Y, loss = self._check_data(X, y, loss)
-        return _scalar(self._cost(self._forward(X)[1][-1], Y, loss))
+        return _scalar(self._cost(*self._forward(X), Y, loss))
 
     def gradients(self, X, y, *, loss="mse"):
         """The cost J of a batch and its gradient for every layer, by backpropagation.
@@ -293,8 +326,11 @@ class Network:
             dJ/db[l] = delta[l] summed over the batch
             delta[l-1] = (delta[l] @ W[l].T) * f_{l-1}'(z[l-1])
 
-        For a sigmoid output with binary cross-entropy the first line simplifies to
-        ``delta[L] = (a[L] - y) / n``, which stays accurate when the sigmoid saturates.
+        For a sigmoid output with binary cross-entropy, and for a softmax output with
+        categorical cross-entropy, the first line simplifies to ``delta[L] = (a[L] - y) / n``,
+        which stays accurate when the output saturates; the cost is then computed from the
+        logits ``z[L]`` (``bce_with_logits``, ``cce_with_logits``), so cost and gradient are
+        the same function even where ``a[L]`` rounds to 0 or 1.
 
         Parameters
         ----------
@@ -312,47 +348,67 @@ class Network:
         cost, grads = self._backprop(X, Y, loss)
         return _scalar(cost), grads
 
-    def _cost(self, out, Y, loss):
-        return np.mean(np.sum(loss.elementwise(out, Y), axis=-1), axis=-1)
+    def _from_logits(self, loss):
+        """Whether the output activation is ``loss``'s link: then cost and gradient use the logits."""
+        return loss.link is not None and self.activations[-1] is loss.link
+
+    def _cost(self, zs, outputs, Y, loss):
+        # Mean over the samples of the per-sample loss (summed over the outputs).
+        with np.errstate(over="ignore"):
+            if self._from_logits(loss):
+                values = loss.logits_loss.f(zs[-1], Y)
+            else:
+                values = loss.f(outputs[-1], Y)
+        return np.mean(np.sum(values, axis=-1), axis=-1)
 
     def _backprop(self, X, Y, loss):
         zs, outputs = self._forward(X)
         out, n = outputs[-1], X.shape[0]
-        cost = self._cost(out, Y, loss)
-        if loss is binary_cross_entropy and self.activations[-1] is sigmoid:
-            delta = (out - Y) / n  # d(BCE o sigmoid)/dz, no division by a(1 - a)
+        cost = self._cost(zs, outputs, Y, loss)
+        if self._from_logits(loss):
+            delta = (out - Y) / n  # d(loss o link)/dz: no division by a(1 - a), exact when saturated
         else:
-            delta = loss.elementwise_grad(out, Y) / n * self.activations[-1].df(zs[-1])
+            delta = self.activations[-1].backward(zs[-1], out, loss.df(out, Y) / n)
         grads = [None] * self.n_layers
         for k in range(self.n_layers - 1, -1, -1):
             grads[k] = (np.swapaxes(outputs[k], -1, -2) @ delta, delta.sum(axis=-2))
             if k > 0:
-                delta = (delta @ np.swapaxes(self.weights[k], -1, -2)) * self.activations[k - 1].df(zs[k - 1])
+                upstream = delta @ np.swapaxes(self.weights[k], -1, -2)
+                delta = self.activations[k - 1].backward(zs[k - 1], outputs[k], upstream)
         return cost, grads
 
     # ------------------------------------------------------------------ training
-    def fit(self, X, y, *, learning_rate, epochs, loss="mse", batch_size=None, rng=None, bound=1e8):
+    def fit(self, X, y, *, learning_rate, epochs, loss="mse", batch_size=None, rng=None, bound=1e8,
+            record_parameters=None):
         """Train by gradient descent, ``theta <- theta - learning_rate * dJ/dtheta``.
 
         Parameters
         ----------
         X : array_like, shape (n, layer_sizes[0])
         y : array_like, shape (n,) or (n, layer_sizes[-1])
+            Targets. With ``"categorical_cross_entropy"`` either class labels ``0 .. k-1``
+            of shape ``(n,)`` or one-hot rows of shape ``(n, k)``.
         learning_rate : float or array_like of shape (runs,)
             Step size(s) > 0; with runs, one per run (or one for all).
         epochs : int
             Passes over the data, >= 1.
         loss : str or Loss, default "mse"
-            E.g. ``"mse"``, ``"binary_cross_entropy"`` (sigmoid output) or
-            ``"bce_with_logits"`` (identity output).
+            E.g. ``"mse"``, ``"binary_cross_entropy"`` (sigmoid output),
+            ``"categorical_cross_entropy"`` (softmax output) or ``"bce_with_logits"``
+            (identity output).
         batch_size : int, optional
             Samples per update. None (default): full batch, one update per epoch.
-            Otherwise the data are shuffled every epoch and cut into mini-batches.
+            Otherwise the data are shuffled every epoch and cut into mini-batches
+            (the last one smaller when ``batch_size`` does not divide ``n``).
         rng : None, int or numpy.random.Generator
             Shuffles the mini-batches (unused for full-batch training).
         bound : float, default 1e8
             A run whose weights exceed this size (or stop being finite) has diverged:
             it is frozen and reported in the history.
+        record_parameters : {None, "epoch", "update"}
+            Also record the parameter vector after every epoch or after every update
+            (e.g. to draw a mini-batch path over the cost's contour); see
+            :class:`History`. Refused if the record would exceed :data:`RECORD_BUDGET`.
 
         Returns
         -------
@@ -372,11 +428,13 @@ class Network:
         if batch_size > n:
             raise ValueError(f"batch_size must be <= the number of samples {n}, got {batch_size}")
         rng = _validate.rng(rng)
+        starts = range(0, n, batch_size)
+        path, batch_costs = self._record_buffers(record_parameters, epochs, len(starts))
 
         costs = np.full((epochs,) + lead, np.nan)
         norms = np.full((epochs,) + lead + (self.n_layers,), np.nan)
         diverged_at = np.full(lead, -1)
-        starts = range(0, n, batch_size)
+        step = 0
         # A diverging run overflows on purpose; it is detected below and reported instead.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for epoch in range(epochs):
@@ -390,16 +448,43 @@ class Network:
                         # np.where, not lr * 0: a frozen (diverged) run may carry NaN gradients
                         self.weights[k] -= np.where(active[..., None, None], lr[..., None, None] * dW, 0.0)
                         self.biases[k] -= np.where(active[..., None], lr[..., None] * db, 0.0)
+                    if batch_costs is not None:
+                        batch_costs[step] = np.where(active, cost, np.nan)
+                        path[step + 1] = self.parameter_vector()
+                    step += 1
                     cost_sum = cost_sum + cost
                     norm_sum = norm_sum + np.stack([np.linalg.norm(dW, axis=(-2, -1)) for dW, _ in grads], -1)
                     active = active & ~self._ran_away(bound)
                 costs[epoch] = np.where(diverged_at < 0, cost_sum / len(starts), np.nan)
                 norms[epoch] = np.where((diverged_at < 0)[..., None], norm_sum / len(starts), np.nan)
                 diverged_at = np.where((diverged_at < 0) & ~active, epoch, diverged_at)
+                if path is not None and batch_costs is None:
+                    path[epoch + 1] = self.parameter_vector()
                 if np.all(diverged_at >= 0):
                     break
+        if path is not None:  # an early stop leaves the rest of the path where training ended
+            last = (epoch + 1) if batch_costs is None else step
+            path[last + 1:] = path[last]
         return History(costs, norms, diverged_at[()] if self.runs is None else diverged_at,
-                       float(lr) if self.runs is None else lr.copy(), loss.name, batch_size)
+                       float(lr) if self.runs is None else lr.copy(), loss.name, batch_size,
+                       path, batch_costs)
+
+    def _record_buffers(self, record_parameters, epochs, batches):
+        """Preallocated parameter path (and batch costs) for ``record_parameters``, or Nones."""
+        if record_parameters is None:
+            return None, None
+        _validate.choice("record_parameters", record_parameters, (None, "epoch", "update"))
+        lead = () if self.runs is None else (self.runs,)
+        rows = epochs + 1 if record_parameters == "epoch" else epochs * batches + 1
+        need = rows * int(np.prod(lead, dtype=int)) * (self.n_parameters + 1) * 8
+        if need > RECORD_BUDGET:
+            raise ValueError(f"record_parameters={record_parameters!r} would need {need / 2**30:.1f} GiB "
+                             f"for {rows} rows of {self.n_parameters} parameters (the budget is "
+                             f"{RECORD_BUDGET / 2**30:g} GiB); ask for fewer epochs, larger batches, "
+                             "record_parameters='epoch', or record nothing")
+        path = np.empty((rows,) + lead + (self.n_parameters,))
+        path[:] = self.parameter_vector()
+        return path, (np.full((rows - 1,) + lead, np.nan) if record_parameters == "update" else None)
 
     def _ran_away(self, bound):
         """Per run: is any parameter non-finite or larger than ``bound``?"""
@@ -410,7 +495,7 @@ class Network:
         return bad
 
     # ------------------------------------------------------------------ parameter vector
-    def get_params(self):
+    def parameter_vector(self):
         """All weights and biases in one flat vector, layer by layer (``W1, b1, W2, b2, ...``).
 
         Returns
@@ -421,8 +506,8 @@ class Network:
         parts = [p.reshape(lead + (-1,)) for W, b in zip(self.weights, self.biases) for p in (W, b)]
         return np.concatenate(parts, axis=-1)
 
-    def set_params(self, theta):
-        """Load a flat vector from :meth:`get_params` back into the weights and biases."""
+    def set_parameter_vector(self, theta):
+        """Load a flat vector from :meth:`parameter_vector` back into the weights and biases."""
         lead = () if self.runs is None else (self.runs,)
         theta = _validate.finite_array("theta", theta)
         if theta.shape != lead + (self.n_parameters,):
@@ -435,7 +520,7 @@ class Network:
                 at += size
 
     def flat_gradient(self, X, y, *, loss="mse"):
-        """:meth:`gradients` as one flat vector, in the order of :meth:`get_params`."""
+        """:meth:`gradients` as one flat vector, in the order of :meth:`parameter_vector`."""
         lead = () if self.runs is None else (self.runs,)
         _, grads = self.gradients(X, y, loss=loss)
         return np.concatenate([g.reshape(lead + (-1,)) for pair in grads for g in pair], axis=-1)
@@ -456,7 +541,7 @@ class Network:
         >>> net = cu.nn.Network([2, 3, 1], activations=["tanh", "identity"], rng=0)
         >>> X, y = np.ones((4, 2)), np.zeros(4)
         >>> f, grad = net.param_functions(X, y, loss="mse")
-        >>> cu.nn.check_gradient(f, grad, net.get_params()) < 1e-7
+        >>> cu.nn.check_gradient(f, grad, net.parameter_vector()) < 1e-7
         True
         """
         if self.runs is not None:
@@ -466,11 +551,11 @@ class Network:
         probe = self.copy()
 
         def f(theta):
-            probe.set_params(theta)
-            return _scalar(probe._cost(probe._forward(X)[1][-1], Y, loss))
+            probe.set_parameter_vector(theta)
+            return _scalar(probe._cost(*probe._forward(X), Y, loss))
 
         def grad(theta):
-            probe.set_params(theta)
+            probe.set_parameter_vector(theta)
             return probe.flat_gradient(X, Y, loss=loss)
 
         return f, grad
@@ -486,19 +571,34 @@ class Network:
 
     def _check_data(self, X, y, loss):
         X = self._check_X(X)
-        loss = get_loss(loss)
+        loss = self._check_loss(loss)
         y = _validate.finite_array("y", y)
         n, k = X.shape[0], self.layer_sizes[-1]
+        labels = loss.targets == "distributions"
         if y.shape == (n,) and k == 1:
             y = y[:, None]
+        elif y.shape == (n,) and labels:
+            y = (_class_labels("y", y, k)[:, None] == np.arange(k)).astype(float)
         if y.shape != (n, k):
             wanted = f"({n},) or ({n}, 1)" if k == 1 else f"({n}, {k})"
+            if k > 1 and labels:
+                wanted = f"({n},) (class labels 0 to {k - 1}) or ({n}, {k}) (one-hot rows)"
             raise ValueError(f"y must have shape {wanted} to match X with {n} rows and a network "
                              f"with {k} output{'s' * (k > 1)}, got shape {y.shape}")
-        if loss.check_targets and (np.any(y < 0) or np.any(y > 1)):
-            raise ValueError(f"y must lie in [0, 1] for the loss {loss.name!r}, got values in "
-                             f"[{y.min():g}, {y.max():g}]")
+        _check_targets(loss.targets, y, f"the loss {loss.name!r}")
         return X, y, loss
+
+    def _check_loss(self, loss):
+        loss = get_loss(loss)
+        out = self.activations[-1]
+        if loss.expects == "probabilities" and out is not loss.link:
+            # Only with its link is a probability loss computed from logits; any other output
+            # would need clipping, and a clipped cost is not the function its gradient describes.
+            raise ValueError(f"loss {loss.name!r} needs a {loss.link.name} output layer (it takes "
+                             f"probabilities); this network's output is {out.name}. Use a "
+                             f"{loss.link.name} output, or loss={loss.logits_loss.name!r} with an "
+                             "identity output")
+        return loss
 
 
 def _scalar(value):
@@ -517,7 +617,8 @@ def _layer_sizes(layer_sizes):
     return tuple(int(s) for s in sizes)
 
 
-def _activations(activations, n_layers):
+def _activations(activations, layer_sizes):
+    n_layers = len(layer_sizes) - 1
     if isinstance(activations, str) or not hasattr(activations, "__len__"):
         raise ValueError(f"activations must be a list with one activation per layer ({n_layers}), "
                          f"e.g. {['tanh'] * (n_layers - 1) + ['sigmoid']}; got {activations!r}")
@@ -529,8 +630,12 @@ def _activations(activations, n_layers):
         try:
             out.append(get_activation(a))
         except ValueError:
-            valid = ", ".join(repr(name) for name in ACTIVATIONS)
+            valid = ", ".join(repr(name) for name in _LAYER_ACTIVATIONS)
             raise ValueError(f"activations[{k}] must be one of {valid}; got {a!r}") from None
+        if isinstance(out[-1], Softmax) and layer_sizes[k + 1] < 2:
+            raise ValueError(f"activations[{k}] is softmax, which needs a layer of >= 2 units (one "
+                             f"probability per class); layer {k + 1} has {layer_sizes[k + 1]}. "
+                             "For two classes use one sigmoid unit or two softmax units")
     return tuple(out)
 
 

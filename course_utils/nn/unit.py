@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate
-from .activations import get_activation
+from .activations import Softmax, get_activation
 
 __all__ = ["add_bias_column", "unit_forward", "unit_linear"]
 
@@ -81,11 +81,15 @@ def unit_forward(X, w, b=0.0, *, activation="sigmoid"):
     w : array_like, shape (d,)
     b : float
     activation : str or Activation
-        E.g. ``"sigmoid"``, ``"step"``, ``"identity"``.
+        E.g. ``"sigmoid"``, ``"step"``, ``"identity"``: an elementwise activation
+        (:data:`~course_utils.nn.ACTIVATIONS`), not softmax.
 
     Returns
     -------
     ndarray, shape (n,)
     """
     act = get_activation(activation)
+    if isinstance(act, Softmax):
+        raise ValueError("activation must be elementwise for a single unit; softmax needs a layer of "
+                         "several units (cu.nn.Network)")
     return np.asarray(act.f(unit_linear(X, w, b)), dtype=float)
