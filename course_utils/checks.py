@@ -54,6 +54,8 @@ def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint="", strict=Tru
     atol, rtol = _validate.nonnegative_number("atol", atol), _validate.nonnegative_number("rtol", rtol)
     strict = _validate.flag("strict", strict)
     exp_arr = _validate.as_float_array("expected", expected)
+    if isinstance(got, (list, tuple)) and any(v is None for v in np.ravel(np.asarray(got, dtype=object))):
+        return _verdict(False, f"{what} contains None: some answers are still missing.", hint, strict)
     try:
         if got is None:  # an untouched scaffold usually returns None; numpy would make it NaN
             raise TypeError
@@ -65,7 +67,8 @@ def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint="", strict=Tru
     got_arr = got_arr.reshape(exp_arr.shape)
     close = np.isclose(got_arr, exp_arr, atol=atol, rtol=rtol)
     if np.all(close):
-        print(f"Correct: {what} = {_fmt(got_arr)}")
+        shown = f"(all {got_arr.size} values)" if got_arr.size > _MAX_SHOWN else f"= {_fmt(got_arr)}"
+        print(f"Correct: {what} {shown}")
         return True
     return _verdict(False, _what_is_off(what, got_arr, exp_arr, close), hint, strict)
 
@@ -112,8 +115,9 @@ def below(value, tol):
 def _what_is_off(what, got, expected, close):
     """Say in words how ``got`` differs from ``expected`` without revealing ``expected``."""
     if not np.all(np.isfinite(got)):
-        return (f"{what} is not finite ({_fmt(got)}): look for a run that diverged, "
-                f"a division by zero or a log of zero.")
+        bad = f"is not finite ({_fmt(got)})" if got.ndim == 0 else (
+            f"has {np.count_nonzero(~np.isfinite(got))} of {got.size} entries that are not finite (nan or inf)")
+        return f"{what} {bad}: look for a run that diverged, a division by zero or a log of zero."
     if got.ndim == 0:
         return f"{what} {_how_far(float(got), float(expected))}."
     first = np.argwhere(~close)[0]
@@ -141,6 +145,9 @@ def _how_far(got, expected):
     if ratio > 1.1:
         return f"is too {size}"
     return f"is close, but slightly too {size}"
+
+
+_MAX_SHOWN = 10  # a longer array in a verdict buries it (and prints round-off digits)
 
 
 def _verdict(ok, message, hint, strict):

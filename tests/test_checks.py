@@ -21,6 +21,22 @@ def test_integers_print_without_decimals(capsys):
     assert capsys.readouterr().out == "Correct: updates = 46\nCorrect: labels = [0, 1, 1]\n"
 
 
+def test_long_arrays_print_their_shape_not_their_values(capsys):
+    assert cu.check_close("end points", np.full(500, 0.5), np.full(500, 0.5))
+    cu.check_close("end points", [np.nan] * 11, np.zeros(11), strict=False)
+    assert capsys.readouterr().out.splitlines() == [
+        "Correct: end points (all 500 values)",
+        "Not yet: end points has 11 of 11 entries that are not finite (nan or inf): look for a run that "
+        "diverged, a division by zero or a log of zero.",
+    ]
+
+
+def test_missing_entries_are_called_missing(capsys):
+    assert cu.check_close("counts", [None, None], [25, 4], strict=False) is False
+    assert cu.check_close("counts", (3, None), [25, 4], strict=False) is False
+    assert capsys.readouterr().out == "Not yet: counts contains None: some answers are still missing.\n" * 2
+
+
 def test_arrays_compare_elementwise(capsys):
     got = cu.gradient_descent(cu.quadratic, [-1.0, 2.0], learning_rate=0.1, epochs=60).final
     assert cu.check_close("both ends", got, [0.5, 0.5], atol=1e-8)
