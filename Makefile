@@ -1,38 +1,62 @@
-# The course in two commands:  make lab   (set up and open JupyterLab)
-#                              make test  (run every unit test and every notebook)
+# The course in two commands:  make lab   (set up and open JupyterLab: the learner set only)
+#                              make test  (add the authors' tools, run every unit test and notebook)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Parallel test workers; CI passes its own (-n 2 -p no:cacheprovider). Plain `python -m pytest`
+# runs in one process, so --lf and --pdb work for a maintainer.
+PYTEST_ARGS ?= -n auto
+# The second environment of `make lowest`: the lowest versions the requirement files admit.
+LOWEST_VENV ?= .venv-lowest
 # jupyter refuses to run as root unless told; learners on their own machine are not root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test present regenerate bench check-normalised clean
+.PHONY: lab test lint present regenerate check-normalised bench site lowest clean
 
-$(VENV)/.installed: requirements.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade pip
+# Debian and Ubuntu ship venv's pip bootstrap separately (python3-venv): without it
+# `python3 -m venv` leaves a half-made environment, so check first and say what to install.
+$(VENV)/.created:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || \
+	  { echo "make: the course needs Python >= 3.10; '$(PYTHON)' is missing or older (try: make PYTHON=python3.12 lab)"; exit 1; }
+	@rm -rf $(VENV)
+	@$(PYTHON) -m venv $(VENV) >/dev/null 2>&1 && $(BIN)/python -m pip --version >/dev/null 2>&1 || \
+	  { rm -rf $(VENV); echo "make: '$(PYTHON) -m venv' cannot create a virtual environment with pip."; \
+	    echo "      On Debian or Ubuntu install it with:  sudo apt install python3-venv   then run make again."; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
+
+# The learner set (requirements.txt): what `make lab` needs.
+$(VENV)/.learner: requirements.txt pyproject.toml $(VENV)/.created
 	$(BIN)/python -m pip install -r requirements.txt
 	touch $@
 
-lab: $(VENV)/.installed
+# The authors' set on top (requirements-dev.txt): tests, notebook tools, voila, site, linter.
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.learner
+	$(BIN)/python -m pip install -r requirements-dev.txt
+	touch $@
+
+lab: $(VENV)/.learner
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
-test: $(VENV)/.installed
-	$(BIN)/python -m pytest
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
 
 # Instructors: every explorer in one browser page, code hidden (voila, http://localhost:8866).
 # JUPYTER_PATH finds apps/voila/templates/course: voila's page without its CDN font links.
-present: $(VENV)/.installed
+present: $(VENV)/.dev
 	JUPYTER_PATH="$(CURDIR)/apps" $(BIN)/voila --template=course apps/explorers.ipynb
 
-regenerate: $(VENV)/.installed
+regenerate: $(VENV)/.dev
 	$(BIN)/python tools/regenerate.py
 
-check-normalised: $(VENV)/.installed
+check-normalised: $(VENV)/.dev
 	$(BIN)/python tools/regenerate.py --check
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.bench
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) $(LOWEST_VENV) build dist site *.egg-info

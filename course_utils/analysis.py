@@ -204,7 +204,8 @@ class Extremum:
     def __str__(self):
         loc = np.round(np.atleast_1d(self.location), 4) + 0.0  # + 0.0: no "-0.0000"
         where = f"x = {loc[0]:.4f}" if loc.size == 1 else f"(x, y) = ({loc[0]:.4f}, {loc[1]:.4f})"
-        return f"{self.scope} {self.kind}: f = {round(self.value, 4) + 0.0:.4f} at {where}  ({self.hits} start{'s' * (self.hits != 1)})"
+        starts = f"{self.hits} start{'s' * (self.hits != 1)}"
+        return f"{self.scope} {self.kind}: f = {round(self.value, 4) + 0.0:.4f} at {where}  ({starts})"
 
 
 def locate_extrema(objective, starts, *, learning_rate, epochs, decimals=3, grad_tol=1e-6):

@@ -1,26 +1,63 @@
-"""Is this machine ready for the course? A version report for notebook 00."""
+"""Is this machine ready for the course? A version report for notebook 00.
+
+The floors are the lower bounds of the course's ``requirements.txt`` (the learner set, one
+place for them): this module reads that file, it keeps no copy of its own. Versions are
+compared as :class:`packaging.version.Version`, so a pre-release such as ``4.2.0rc1`` counts
+as older than ``4.2``.
+"""
 from __future__ import annotations
 
 import platform
-import re
 from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import InvalidVersion, Version
 
 __all__ = ["MINIMUM_VERSIONS", "environment_report"]
 
-# The lower bounds of requirements.txt (tests/test_environment.py keeps the two in step).
-MINIMUM_VERSIONS = {
-    "numpy": "1.24",
-    "matplotlib": "3.7",
-    "jupyterlab": "4.2",
-    "ipywidgets": "8.1",
-    "ipykernel": "6.29",
-    "nbval": "0.11",
-    "pytest": "8.0",
-}
+#: The course's learner requirements, beside the package in a checkout of the course.
+REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
+PYTHON_FLOOR = "3.10"
 
 
-def _as_tuple(version):
-    return tuple(int(part) for part in re.findall(r"\d+", version)[:3])
+def read_floors(path=REQUIREMENTS):
+    """``{distribution name: lowest admitted version}`` from a pip requirements file.
+
+    Lines starting with ``-`` (``-e .``, ``-r other.txt``) and comments are skipped; a
+    requirement without a ``>=`` bound has no floor and is left out.
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+    ...     _ = f.write("# learners\\nnumpy>=2.0\\nipywidgets >= 8.1, <9\\nrich\\n-e .\\n")
+    >>> read_floors(f.name)
+    {'numpy': '2.0', 'ipywidgets': '8.1'}
+    >>> os.remove(f.name)
+    """
+    floors = {}
+    for line in Path(path).read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement as error:
+            raise ValueError(f"{path}: cannot read the requirement {line!r} ({error})") from None
+        lower = [spec.version for spec in requirement.specifier if spec.operator == ">="]
+        if lower:
+            floors[requirement.name] = max(lower, key=Version)
+    return floors
+
+
+#: ``{name: floor}`` of requirements.txt; empty when the package runs outside a checkout.
+MINIMUM_VERSIONS = read_floors() if REQUIREMENTS.is_file() else {}
+
+
+def _status(installed, needed):
+    try:
+        return "OK" if Version(installed) >= Version(needed) else "TOO OLD"
+    except InvalidVersion:
+        return "UNKNOWN"
 
 
 def environment_report(minimum=None):
@@ -29,18 +66,26 @@ def environment_report(minimum=None):
     Parameters
     ----------
     minimum : dict, optional
-        ``{distribution name: minimum version}``; defaults to :data:`MINIMUM_VERSIONS`.
+        ``{distribution name: minimum version}``; defaults to :data:`MINIMUM_VERSIONS`, the
+        floors of ``requirements.txt``.
 
     Returns
     -------
     lines : list of str
-        e.g. ``"numpy        OK      (version 2.1.0)"``; a missing package says ``MISSING``.
+        e.g. ``"numpy        OK      (version 2.1.0; needs >= 2.0)"``; a missing package says
+        ``MISSING``, a version packaging cannot read ``UNKNOWN``.
     all_ok : bool
+        True when Python and every package are new enough.
     """
-    minimum = MINIMUM_VERSIONS if minimum is None else minimum
-    python_ok = _as_tuple(platform.python_version()) >= (3, 10)
-    lines = [f"{'python':<12} {'OK' if python_ok else 'TOO OLD':<7} (version {platform.python_version()}; needs >= 3.10)"]
-    all_ok = python_ok
+    version = platform.python_version()
+    python = _status(version, PYTHON_FLOOR)
+    lines = [f"{'python':<12} {python:<7} (version {version}; needs >= {PYTHON_FLOOR})"]
+    all_ok = python == "OK"
+    if minimum is None:
+        if not MINIMUM_VERSIONS:
+            lines.append("no requirements.txt beside course_utils: run the course from its own folder")
+            return lines, False
+        minimum = MINIMUM_VERSIONS
     for name, needed in minimum.items():
         try:
             installed = metadata.version(name)
@@ -48,7 +93,7 @@ def environment_report(minimum=None):
             lines.append(f"{name:<12} MISSING  needs >= {needed}: pip install -r requirements.txt")
             all_ok = False
             continue
-        ok = _as_tuple(installed) >= _as_tuple(needed)
-        all_ok &= ok
-        lines.append(f"{name:<12} {'OK' if ok else 'TOO OLD':<7} (version {installed}; needs >= {needed})")
+        status = _status(installed, needed)
+        all_ok &= status == "OK"
+        lines.append(f"{name:<12} {status:<7} (version {installed}; needs >= {needed})")
     return lines, all_ok

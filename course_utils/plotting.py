@@ -13,9 +13,9 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from . import _validate
-from .style import MARKER, MINIMA, ROLE
 from .descent import DescentResult
 from .functions import Objective
+from .style import MARKER, MINIMA, ROLE
 
 __all__ = [
     "plot_function", "plot_descent_1d", "plot_history", "plot_contour",

@@ -30,7 +30,7 @@ import ipywidgets as W
 
 from . import _validate
 from . import explorers as ex
-from .functions import Objective, quadratic
+from .functions import quadratic
 
 __all__ = [
     "Explorer", "descent_1d_explorer", "peaks_explorer", "schedule_explorer",

@@ -22,12 +22,20 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from browser_lab import (
+    PageWatch,
+    blankness,
+    image_bytes,
+    is_blank,
+    open_notebook,
+    parse_readout,
+    pixel_mismatch,
+    restart_kernel,
+    run_all,
+    start_lab,
+)
 
 import course_utils as cu
-from browser_lab import (
-    PageWatch, blankness, image_bytes, is_blank, open_notebook, parse_readout, pixel_mismatch,
-    restart_kernel, run_all, start_lab,
-)
 
 pytestmark = pytest.mark.browser
 

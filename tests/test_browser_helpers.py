@@ -1,10 +1,10 @@
 """The browser test's own helpers, checked without a browser (so a broken check cannot pass)."""
 import numpy as np
 import pytest
-
-import course_utils as cu
 from browser_lab import blankness, is_blank, is_local, parse_readout, pixel_mismatch
 from matplotlib.figure import Figure
+
+import course_utils as cu
 
 
 def _png(draw=None):

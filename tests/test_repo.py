@@ -25,8 +25,8 @@ def _parse(lines):
     return found
 
 
-def requirements_txt():
-    return _parse((ROOT / "requirements.txt").read_text().splitlines())
+def requirements_txt(name="requirements.txt"):
+    return _parse((ROOT / name).read_text().splitlines())
 
 
 def environment_yml():
@@ -67,12 +67,24 @@ def test_environment_pins_a_supported_python():
     assert re.search(r"^\s+- python>=3\.1\d", (ROOT / "environment.yml").read_text(), re.M)
 
 
-def test_no_exact_pins_that_would_break_on_new_pythons():
-    assert not [spec for spec in requirements_txt().values() if spec.startswith("==")]
+@pytest.mark.parametrize("name", ["requirements.txt", "requirements-dev.txt"])
+def test_no_exact_pins_that_would_break_on_new_pythons(name):
+    specs = requirements_txt(name)
+    assert specs and not [spec for spec in specs.values() if not spec.startswith(">=")]
+
+
+def test_learner_set_is_lean_and_the_dev_set_adds_to_it():
+    learner, dev = requirements_txt(), requirements_txt("requirements-dev.txt")
+    assert "-r requirements.txt" in (ROOT / "requirements-dev.txt").read_text().splitlines()
+    assert set(learner).isdisjoint(dev), "listed in both requirement files"
+    authors_tools = {"nbval", "pytest", "pytest-xdist", "playwright", "voila", "hypothesis", "ruff"}
+    assert authors_tools <= set(dev) and authors_tools.isdisjoint(learner)
+    assert {"numpy", "matplotlib", "jupyterlab", "ipywidgets", "ipykernel"} <= set(learner)
 
 
 def test_required_layout_exists():
     for path in ["notebooks", "course_utils/__init__.py", "tests", "environment.yml", "requirements.txt",
+                 "requirements-dev.txt",
                  "README.md", ".ci/run", "LICENSE", "pyproject.toml", "tests/nbval_sanitize.cfg"]:
         assert (ROOT / path).exists(), path
 
@@ -203,3 +215,41 @@ def test_exercises_have_collapsed_worked_solutions(path):
     for cell in solutions:
         assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True
         assert cell["outputs"], "the worked solution is executed and its self-check output stored"
+
+
+def _fake_python(tmp_path, *, venv_works, version_ok=True):
+    """A `python3` whose `-m venv` behaves like Debian's without python3-venv (half-made .venv)."""
+    script = tmp_path / "python3"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = "-c" ]; then exit {0 if version_ok else 1}; fi\n'
+        'if [ "$1 $2" = "-m venv" ]; then\n'
+        '  mkdir -p "$3/bin" && ln -s /bin/false "$3/bin/python"\n'
+        f"  exit {0 if venv_works else 1}\n"
+        "fi\n"
+        "exit 2\n")
+    script.chmod(0o755)
+    return script
+
+
+def _make(tmp_path, python, target=".venv/.created"):
+    import subprocess
+    venv = tmp_path / "venv"
+    done = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), f"PYTHON={python}", f"VENV={venv}",
+                           str(venv / target.split("/", 1)[1])], capture_output=True, text=True)
+    return done, venv
+
+
+@pytest.mark.parametrize("venv_works", [False, True])
+def test_makefile_explains_a_missing_python3_venv_and_leaves_no_half_made_venv(tmp_path, venv_works):
+    # venv_works=True: the environment is made but has no working pip (the other half-made case).
+    done, venv = _make(tmp_path, _fake_python(tmp_path, venv_works=venv_works))
+    assert done.returncode != 0
+    assert "sudo apt install python3-venv" in done.stdout + done.stderr
+    assert not venv.exists()
+
+
+def test_makefile_refuses_an_old_python(tmp_path):
+    done, venv = _make(tmp_path, _fake_python(tmp_path, venv_works=True, version_ok=False))
+    assert done.returncode != 0 and "Python >= 3.10" in done.stdout + done.stderr
+    assert not venv.exists()

@@ -28,12 +28,20 @@ import time
 from pathlib import Path
 
 import pytest
+from browser_lab import (
+    PageWatch,
+    blankness,
+    free_port,
+    image_bytes,
+    is_blank,
+    isolated_jupyter,
+    parse_readout,
+    pixel_mismatch,
+    stop_process,
+    unavailable,
+)
 
 import course_utils as cu
-from browser_lab import (
-    PageWatch, blankness, free_port, image_bytes, is_blank, isolated_jupyter, parse_readout,
-    pixel_mismatch, stop_process, unavailable,
-)
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "apps" / "explorers.ipynb"

@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 import configparser
 import os
-import re
 import pathlib
+import re
 import subprocess
 import sys
 import time
