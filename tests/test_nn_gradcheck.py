@@ -49,3 +49,15 @@ def test_bad_inputs():
         cu.nn.numerical_gradient(np.sum, [np.inf])
     with pytest.raises(ValueError, match=r"grad must have the shape of x"):
         cu.nn.check_gradient(np.sum, np.ones(3), np.ones(2))
+
+
+def test_relative_error_with_infinities_and_nan():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cu.nn.relative_error([np.inf], [np.inf]) == 0.0
+        assert cu.nn.relative_error([np.inf, 1.0], [np.inf, 1.5]) == pytest.approx(0.5 / 2.5)
+        assert cu.nn.relative_error([np.inf], [-np.inf]) == np.inf
+        assert cu.nn.relative_error([1e308, 0.0], [-1e308, 0.0]) == 1.0
+    with pytest.raises(ValueError, match="^b must not contain NaN"):
+        cu.nn.relative_error([1.0], [np.nan])

@@ -138,3 +138,32 @@ def test_bad_inputs_name_the_parameter():
         cu.nn.cost("hinge", [0.0], [0.0])
     with pytest.raises(ValueError, match="loss must be one of"):
         cu.nn.get_loss(None)
+
+
+def test_overflow_is_inf_not_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cu.nn.cost("mse", [1e200], [0.0]) == np.inf
+        assert np.all(np.isinf(cu.nn.mse.grad([1e308], [-1e308])))
+        net = cu.nn.Network([1, 1], activations=["identity"], init=0.0)
+        net.weights[0][:] = 1e200
+        assert net.cost([[1e200]], [0.0]) == np.inf
+        cost, [(dW, _)] = net.gradients([[1e200]], [0.0])
+        assert cost == np.inf and np.isinf(dW).all()
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"name": ""}, "^name "),
+    ({"f": None}, "^f must be callable"),
+    ({"df": 3}, "^df must be callable"),
+    ({"expects": "numbers"}, "^expects must be one of 'values', 'probabilities', 'logits'"),
+    ({"targets": "labels"}, "^targets must be one of"),
+    ({"formula": 1}, "^formula "),
+    ({"link": cu.nn.sigmoid}, "^link and logits_loss go together"),
+    ({"link": cu.nn.sigmoid, "logits_loss": cu.nn.mse}, "^logits_loss must be a Loss that expects logits"),
+])
+def test_loss_constructor_validates_at_once(kwargs, match):
+    args = {"name": "square", "f": lambda a, y: (a - y) ** 2, "df": lambda a, y: 2 * (a - y),
+            "expects": "values", **kwargs}
+    with pytest.raises(ValueError, match=match):
+        cu.nn.Loss(args.pop("name"), args.pop("f"), args.pop("df"), **args)

@@ -64,21 +64,40 @@ def relative_error(a, b):
     Parameters
     ----------
     a, b : array_like, same shape
+        No NaN. Infinities are allowed: equal entries (also two equal infinities) agree
+        exactly, and an infinity against anything else gives ``inf``.
 
     Returns
     -------
     float
-        0 when both are all zeros.
+        0 when both are all zeros (or identical).
 
     >>> relative_error([1.0, 2.0], [1.0, 2.0 + 1e-9]) < 1e-9
     True
+    >>> relative_error([np.inf, 1.0], [np.inf, 1.0]), relative_error([np.inf], [1.0])
+    (0.0, inf)
     """
     a = _validate.as_float_array("a", a)
     b = _validate.as_float_array("b", b)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got a {a.shape} and b {b.shape}")
-    if a.size == 0:
+    for name, arr in (("a", a), ("b", b)):
+        if np.any(np.isnan(arr)):
+            raise ValueError(f"{name} must not contain NaN (a gradient that is not a number cannot be "
+                             f"compared), got NaN at index {np.argwhere(np.isnan(arr))[0].tolist()}")
+    differ = a != b
+    if not differ.any():
         return 0.0
+    if not (np.all(np.isfinite(a[differ])) and np.all(np.isfinite(b[differ]))):
+        return float("inf")
+    # Equal infinities agree exactly: they count neither in the difference nor in the scale.
+    finite = np.isfinite(a) & np.isfinite(b)
+    a, b = a[finite], b[finite]
+    # The ratio does not change when both are divided by their largest size, and then
+    # |a - b| and |a| + |b| cannot overflow.
+    top = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))))
+    if top > 1e300:
+        a, b = a / top, b / top
     scale = max(float(np.max(np.abs(a) + np.abs(b))), np.finfo(float).tiny)
     return float(np.max(np.abs(a - b)) / scale)
 

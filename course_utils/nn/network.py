@@ -365,16 +365,18 @@ class Network:
         zs, outputs = self._forward(X)
         out, n = outputs[-1], X.shape[0]
         cost = self._cost(zs, outputs, Y, loss)
-        if self._from_logits(loss):
-            delta = (out - Y) / n  # d(loss o link)/dz: no division by a(1 - a), exact when saturated
-        else:
-            delta = self.activations[-1].backward(zs[-1], out, loss.df(out, Y) / n)
-        grads = [None] * self.n_layers
-        for k in range(self.n_layers - 1, -1, -1):
-            grads[k] = (np.swapaxes(outputs[k], -1, -2) @ delta, delta.sum(axis=-2))
-            if k > 0:
-                upstream = delta @ np.swapaxes(self.weights[k], -1, -2)
-                delta = self.activations[k - 1].backward(zs[k - 1], outputs[k], upstream)
+        # Gradients too large for a float become inf (and training reports divergence), not warnings.
+        with np.errstate(over="ignore"):
+            if self._from_logits(loss):
+                delta = (out - Y) / n  # d(loss o link)/dz: no division by a(1 - a), exact when saturated
+            else:
+                delta = self.activations[-1].backward(zs[-1], out, loss.df(out, Y) / n)
+            grads = [None] * self.n_layers
+            for k in range(self.n_layers - 1, -1, -1):
+                grads[k] = (np.swapaxes(outputs[k], -1, -2) @ delta, delta.sum(axis=-2))
+                if k > 0:
+                    upstream = delta @ np.swapaxes(self.weights[k], -1, -2)
+                    delta = self.activations[k - 1].backward(zs[k - 1], outputs[k], upstream)
         return cost, grads
 
     # ------------------------------------------------------------------ training
