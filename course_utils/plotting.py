@@ -156,7 +156,8 @@ def plot_contour(obj, *, ax=None, n=200, levels=30, filled=True, cmap="viridis")
 def plot_trajectories_2d(result, obj, *, ax=None, color="w", contour=True):
     """Draw every run of a 2-D result over the objective's contour map.
 
-    Each path starts at a square and ends at a dot; a diverged run ends at a red cross.
+    Each path starts at a square and ends at a dot (both in the legend); a diverged run ends
+    at a cross.
     """
     obj = _objective("obj", obj, 2)
     _result("result", result, 2)
@@ -166,13 +167,12 @@ def plot_trajectories_2d(result, obj, *, ax=None, color="w", contour=True):
         p = paths[:, k]
         p = p[np.all(np.isfinite(p), axis=1)]
         ax.plot(p[:, 0], p[:, 1], "-", color=color, lw=1.2)
-        ax.plot(*p[0], MARKER["start"], color=color, ms=5, mec="k")
-        ax.plot(*p[-1], MARKER["end"], color=ROLE["end"], ms=6, mec="k")
+        ax.plot(*p[0], MARKER["start"], color=color, ms=5, mec="k", label="start" if k == 0 else None)
+        ax.plot(*p[-1], MARKER["end"], color=ROLE["end"], ms=6, mec="k", label="end" if k == 0 else None)
     ends = paths[-1]
     last = [paths[np.all(np.isfinite(paths[:, k]), axis=1), k][-1] for k in range(paths.shape[1])]
     _mark_divergence(ax, result, *np.array(last)[~np.all(np.isfinite(ends), axis=1)].T)
-    if np.any(result.diverged):
-        ax.legend(loc="best")
+    ax.legend(loc="best")
     return ax
 
 
