@@ -7,7 +7,6 @@ import pytest
 import course_utils as cu
 from course_utils.nn import LOSSES
 
-
 CATEGORICAL = ("categorical_cross_entropy", "cce_with_logits")
 
 

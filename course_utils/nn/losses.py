@@ -40,10 +40,22 @@ _EXPECTS = ("values", "probabilities", "logits")
 _TARGETS = ("any", "probabilities", "distributions")
 
 
-def _pair(y_hat, y):
-    """Float arrays ``y_hat`` and ``y`` of the same shape ``(n,)`` or ``(n, k)``."""
-    y_hat = _validate.finite_array("y_hat", y_hat)
-    y = _validate.finite_array("y", y)
+def _float_dtype(dtype):
+    """``np.float64`` or ``np.float32`` from a name or dtype; anything else is refused."""
+    try:
+        dt = None if dtype is None or isinstance(dtype, bool) else np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt not in (np.float64, np.float32):
+        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
+    return dt
+
+
+def _pair(y_hat, y, dtype="float64"):
+    """Float arrays ``y_hat`` and ``y`` of the same shape ``(n,)`` or ``(n, k)``, in ``dtype``."""
+    dtype = _float_dtype(dtype)
+    y_hat = _validate.finite_array("y_hat", y_hat).astype(dtype, copy=False)
+    y = _validate.finite_array("y", y).astype(dtype, copy=False)
     if y_hat.ndim not in (1, 2):
         raise ValueError(f"y_hat must have shape (n,) or (n, k), got shape {y_hat.shape}")
     if y_hat.shape != y.shape:
@@ -129,41 +141,43 @@ class Loss:
         self.link = link
         self.logits_loss = logits_loss
 
-    def check(self, y_hat, y):
-        """``y_hat`` and ``y`` as float arrays, after checking shapes and ranges."""
-        y_hat, y = _pair(y_hat, y)
+    def check(self, y_hat, y, dtype="float64"):
+        """``y_hat`` and ``y`` as float arrays of ``dtype``, after checking shapes and ranges."""
+        y_hat, y = _pair(y_hat, y, dtype)
         if self.expects == "probabilities":
             _in_unit_interval("y_hat", y_hat, f"{self.name} (probabilities; give logits to "
                               f"{self.logits_loss.name if self.logits_loss else 'a logits loss'})")
         _check_targets(self.targets, y, self.name)
         return y_hat, y
 
-    def __call__(self, y_hat, y):
+    def __call__(self, y_hat, y, *, dtype="float64"):
         """Per-sample losses.
 
         Parameters
         ----------
         y_hat, y : array_like, shape (n,) or (n, k)
             Predictions and targets (same shape).
+        dtype : {"float64", "float32"}
+            Precision of the computation and of the result.
 
         Returns
         -------
         ndarray, shape (n,)
             One loss per sample, summed over the ``k`` outputs.
         """
-        y_hat, y = self.check(y_hat, y)
+        y_hat, y = self.check(y_hat, y, dtype)
         with np.errstate(over="ignore"):  # a loss too large for a float is inf, not a warning
             values = self.f(y_hat, y)
         return values if values.ndim == 1 else values.sum(axis=1)
 
-    def grad(self, y_hat, y):
-        """Gradient of each sample's loss with respect to its prediction.
+    def grad(self, y_hat, y, *, dtype="float64"):
+        """Gradient of each sample's loss with respect to its prediction (in ``dtype``).
 
         Returns
         -------
         ndarray, same shape as ``y_hat``
         """
-        y_hat, y = self.check(y_hat, y)
+        y_hat, y = self.check(y_hat, y, dtype)
         with np.errstate(over="ignore"):
             return self.df(y_hat, y)
 
@@ -323,7 +337,7 @@ def cross_entropy(p, q, *, axis=-1, from_logits=False):
     return out if np.ndim(out) else float(out)
 
 
-def cost(loss, y_hat, y):
+def cost(loss, y_hat, y, *, dtype="float64"):
     """The cost ``J``: the mean of the per-sample losses over the batch.
 
     Parameters
@@ -331,22 +345,24 @@ def cost(loss, y_hat, y):
     loss : str or Loss
         E.g. ``"mse"`` or ``cu.nn.binary_cross_entropy``.
     y_hat, y : array_like, shape (n,) or (n, k)
+    dtype : {"float64", "float32"}
+        Precision of the computation (the mean included).
 
     Returns
     -------
     float
     """
-    return float(np.mean(get_loss(loss)(y_hat, y)))
+    return float(np.mean(get_loss(loss)(y_hat, y, dtype=dtype)))
 
 
-def cost_grad(loss, y_hat, y):
+def cost_grad(loss, y_hat, y, *, dtype="float64"):
     """Gradient of :func:`cost` with respect to ``y_hat``: the per-sample gradients / n.
 
     Returns
     -------
-    ndarray, same shape as ``y_hat``
+    ndarray, same shape as ``y_hat``, of ``dtype``
     """
-    g = get_loss(loss).grad(y_hat, y)
+    g = get_loss(loss).grad(y_hat, y, dtype=dtype)
     return g / g.shape[0]
 
 
