@@ -30,11 +30,12 @@ _SURFACE = {
     "explorers": ("ClassifierRun", "Exploration", "compute_classifier", "compute_descent_1d",
                   "compute_gradient_problems", "compute_peaks", "compute_schedule", "draw_classifier",
                   "draw_descent_1d", "draw_gradient_problems", "draw_peaks", "draw_schedule", "figure_png"),
+    "explorers_optim": ("BATCH_SIZES", "compute_minibatch", "draw_minibatch", "minibatch_data", "mse_bowl"),
     "plotting": ("plot_basins", "plot_contour", "plot_descent_1d", "plot_function", "plot_heatmap",
                  "plot_history", "plot_surface", "plot_trajectories_2d"),
     "style": ("CLASS_COLORS", "CLASS_MARKERS", "MARKER", "MINIMA", "PALETTE", "ROLE", "style_context",
               "style_params", "use_style"),
 }
-_LAZY = ("environment", "explorers", "plotting", "style")
+_LAZY = ("environment", "explorers", "explorers_optim", "plotting", "style")
 
 __all__, __getattr__, __dir__ = _attach(globals(), _SURFACE, lazy=_LAZY, submodules=("nn", "widgets"))

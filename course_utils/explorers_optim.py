@@ -1,0 +1,203 @@
+"""The optimisation explorers' pure parts (notebooks 16 and 17), and the bowl they draw on.
+
+Like :mod:`course_utils.explorers`, each explorer is a ``compute_*`` function that runs the
+experiment and returns an :class:`~course_utils.explorers.Exploration`, and a ``draw_*``
+function that draws it on its own ``matplotlib.figure.Figure`` (never pyplot's); the
+ipywidgets wrappers in ``course_utils.widgets`` only tie sliders to the two.
+
+The cost of a linear unit with one input, ``J(w, b) = mean((w x + b - y)^2)``, is a quadratic
+bowl in the plane of its two parameters. :func:`mse_bowl` makes it an :class:`Objective`, so
+the contour, the exact minimum (least squares) and full-batch gradient descent on it are the
+course's usual tools:
+
+>>> import numpy as np, course_utils as cu
+>>> bowl = cu.mse_bowl(np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0]))
+>>> bowl
+Objective(mse_bowl: J(w, b) = \\overline{(w x + b - y)^2}, ndim=2)
+>>> [round(v, 6) for v in bowl.minima[0]], round(bowl(np.array(bowl.minima[0])), 12)
+([2.0, 1.0], 0.0)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate
+from .explorers import Exploration, _fmt, _message_box, _new_figure
+from .functions import Objective
+from .nn.data import linear_1d
+from .nn.network import Network
+from .plotting import plot_contour
+from .style import MARKER, ROLE
+
+__all__ = ["BATCH_SIZES", "compute_minibatch", "draw_minibatch", "minibatch_data", "mse_bowl"]
+
+#: The batch sizes the mini-batch explorer offers (its data set has 64 samples).
+BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64)
+
+_TWO_PANELS = {"left": 0.075, "right": 0.98, "bottom": 0.15, "top": 0.9, "wspace": 0.28}
+
+
+def mse_bowl(x, y, *, domain=None, name="mse_bowl"):
+    r"""The mean squared error of ``y_hat = w x + b`` as a 2-D :class:`Objective` of ``(w, b)``.
+
+    .. math:: J(w, b) = \frac1n \sum_i (w x_i + b - y_i)^2
+              = w^2 \overline{x^2} + 2 w b\, \bar x + b^2 - 2 w\, \overline{xy} - 2 b\, \bar y + \overline{y^2}
+
+    Only the five averages are kept, so evaluating ``J`` on a contour grid costs the same
+    whatever the number of samples.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,)
+        Inputs and targets, n >= 2 with at least two different ``x``.
+    domain : ((w_lo, w_hi), (b_lo, b_hi)), optional
+        The range to plot; by default 3 units either side of the minimum.
+    name : str
+
+    Returns
+    -------
+    Objective
+        ``minima`` holds the least-squares ``(w*, b*)``, the bottom of the bowl.
+    """
+    x = _validate.finite_array("x", x)
+    y = _validate.finite_array("y", y)
+    if x.ndim != 1 or x.shape != y.shape or x.size < 2:
+        raise ValueError(f"x and y must be 1-D arrays of the same length >= 2, got shapes {x.shape} and {y.shape}")
+    mx, my, mxx, mxy, myy = x.mean(), y.mean(), np.mean(x * x), np.mean(x * y), np.mean(y * y)
+    var = mxx - mx * mx
+    if not var > 1e-12 * max(1.0, mxx):
+        raise ValueError("x must hold at least two different values: with one, the bowl has no single bottom")
+    w_star = (mxy - mx * my) / var
+    b_star = my - w_star * mx
+
+    # Products, not powers: x ** 2 and x * x may differ by an ulp (see the guide's pitfalls).
+    def f(w, b):
+        return w * w * mxx + 2 * w * b * mx + b * b - 2 * w * mxy - 2 * b * my + myy
+
+    def df(w, b):
+        return 2 * (w * mxx + b * mx - mxy), 2 * (w * mx + b - my)
+
+    if domain is None:
+        domain = ((w_star - 3.0, w_star + 3.0), (b_star - 3.0, b_star + 3.0))
+    domain = _domain(domain)
+    return Objective(name, r"J(w, b) = \overline{(w x + b - y)^2}", f, df, ndim=2, domain=domain,
+                     minima=((float(w_star), float(b_star)),))
+
+
+def _domain(domain):
+    d = _validate.finite_array("domain", domain)
+    if d.shape != (2, 2) or not (d[0, 0] < d[0, 1] and d[1, 0] < d[1, 1]):
+        raise ValueError(f"domain must be ((w_lo, w_hi), (b_lo, b_hi)) with lo < hi, got {domain!r}")
+    return ((float(d[0, 0]), float(d[0, 1])), (float(d[1, 0]), float(d[1, 1])))
+
+
+# ----------------------------------------------------------------------- mini-batch (16)
+
+_MINIBATCH_DOMAIN = ((-1.5, 4.5), (-3.5, 3.5))
+
+
+def minibatch_data(*, n=64, seed=16):
+    """The explorer's regression data: ``linear_1d(n, w=2, b=-1, noise=0.5)`` from ``seed``."""
+    return linear_1d(n, w=2.0, b=-1.0, noise=0.5, rng=seed)
+
+
+def compute_minibatch(*, batch_size=8, learning_rate=0.05, epochs=10, n=64, seed=16,
+                      start=(-1.0, 2.5)):
+    """Mini-batch gradient descent on a linear unit, its path over the cost bowl (notebook 16).
+
+    The data (``n`` samples, :func:`minibatch_data`) and the shuffling both come from
+    ``seed``, so moving a slider changes only what the slider controls.
+
+    Parameters
+    ----------
+    batch_size : int
+        Samples per update, 1 <= batch_size <= n (``n``: full batch).
+    learning_rate : float
+        Step size > 0.
+    epochs : int
+        Passes over the data, >= 1.
+    n : int
+        Number of samples, >= 2.
+    seed : int
+        Draws the data and the shuffles.
+    start : (float, float)
+        Initial ``(w, b)``.
+
+    Returns
+    -------
+    Exploration
+        ``numbers`` holds ``"w"``, ``"b"`` (the end of the path), ``"excess cost"``
+        (``J - J*`` there, the distance to the bottom of the bowl) and ``"updates"``;
+        ``result`` is the :class:`~course_utils.nn.History` with ``parameters`` of
+        shape ``(updates + 1, 2)``; ``objective`` the :func:`mse_bowl`.
+    """
+    n = _validate.integer("n", n, minimum=2)
+    batch_size = _validate.integer("batch_size", batch_size, minimum=1)
+    if batch_size > n:
+        raise ValueError(f"batch_size must be <= the number of samples n = {n}, got {batch_size}")
+    learning_rate = _validate.positive_number("learning_rate", learning_rate)
+    epochs = _validate.integer("epochs", epochs, minimum=1)
+    seed = _validate.integer("seed", seed, minimum=0)
+    start = _validate.points("start", start, 2)
+    if start.shape != (2,):
+        raise ValueError(f"start must be one point (w, b), got shape {start.shape}")
+
+    x, y = minibatch_data(n=n, seed=seed)
+    bowl = mse_bowl(x[:, 0], y, domain=_MINIBATCH_DOMAIN)
+    net = Network([1, 1], activations=["identity"], init=0.0)
+    net.set_parameter_vector(start)
+    history = net.fit(x, y, learning_rate=learning_rate, epochs=epochs, batch_size=batch_size,
+                      rng=np.random.default_rng(seed + 1), record_parameters="update")
+    # A diverged run's recorded path stops where fit() froze it; the readout says "diverged".
+    end = np.full(2, np.nan) if history.diverged else history.parameters[-1]
+    excess = bowl.f(*end) - bowl.f(*bowl.minima[0])
+    updates = history.parameters.shape[0] - 1
+    numbers = {"w": float(end[0]), "b": float(end[1]), "excess cost": float(excess), "updates": updates}
+    kind = "full batch" if batch_size == n else f"batch size {batch_size}"
+    readout = (f"{kind} of {n} · learning rate {learning_rate:g} · {epochs} epochs = {updates} updates "
+               f"→ w = {_fmt(end[0], 4)}, b = {_fmt(end[1], 4)}, J − J* = {_fmt(excess, 5)}")
+    message = ""
+    if history.diverged:
+        message = (f"Diverged in epoch {int(history.diverged_at)}: the steps grew without bound. "
+                   "Try a smaller learning rate (small batches need smaller ones).")
+    settings = {"batch_size": batch_size, "learning_rate": learning_rate, "epochs": epochs, "n": n,
+                "seed": seed, "start": (float(start[0]), float(start[1]))}
+    return Exploration("minibatch", settings, numbers, readout, message, history, bowl)
+
+
+def draw_minibatch(exploration, fig=None):
+    """The path over the bowl's contour (left) and the excess cost per epoch (right).
+
+    Returns the two Axes.
+    """
+    fig = _new_figure(fig, (9, 3.6), _TWO_PANELS)
+    ax_path, ax_cost = fig.subplots(1, 2)
+    bowl, history = exploration.objective, exploration.result
+    s = exploration.settings
+    path = history.parameters
+    plot_contour(bowl, ax=ax_path, n=80, levels=np.geomspace(0.26, 40, 14), filled=False, cmap="viridis")
+    ok = np.all(np.isfinite(path), axis=1)
+    ax_path.plot(path[ok, 0], path[ok, 1], "-", color=ROLE["path"], lw=0.9, marker=MARKER["path"], ms=3,
+                 label="path (one dot per update)")
+    ax_path.plot(*path[0], MARKER["start"], color=ROLE["start"], ms=6, label="start")
+    ax_path.plot(*bowl.minima[0], "*", color=ROLE["end"], ms=12, mec="k", label="least squares")
+    (w0, w1), (b0, b1) = bowl.domain
+    ax_path.set_xlim(w0, w1)
+    ax_path.set_ylim(b0, b1)
+    ax_path.set_xlabel("weight $w$")
+    ax_path.set_ylabel("bias $b$")
+    ax_path.set_title(f"batch size {s['batch_size']}, learning rate {s['learning_rate']:g}", fontsize=10)
+    ax_path.set_aspect("auto")  # fill the panel; the bowl's axes have different units anyway
+    ax_path.legend(fontsize=9, loc="lower left")
+
+    per_epoch = -(-s["n"] // s["batch_size"])  # updates per epoch, rounded up
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverged path may be huge
+        excess = bowl.f(path[:, 0], path[:, 1]) - bowl.f(*bowl.minima[0])
+    t = np.arange(path.shape[0]) / per_epoch
+    ax_cost.semilogy(t[ok], np.maximum(excess[ok], 1e-12), "-", color=ROLE["function"], lw=1)
+    ax_cost.set_xlabel(f"epoch ({per_epoch} updates each)" if per_epoch > 1 else "epoch (one update each)")
+    ax_cost.set_ylabel("excess cost $J - J^*$")
+    ax_cost.set_title("distance to the bottom of the bowl", fontsize=10)
+    if exploration.message:
+        _message_box(ax_path, exploration.message)
+    return ax_path, ax_cost
