@@ -17,8 +17,11 @@ Sections (``--sections`` picks some):
               vectorized call against the nested loops a learner writes.
 ``basins``    A basin map on peaks: 10,000 starts x 1,000 epochs, against a per-start loop.
 ``sliders``   Compute + draw + PNG for every explorer of :mod:`course_utils.explorers`, off screen.
-``networks``  Full-batch training speed of the networks of notebooks 11-12, and the batch
-              gradient against a per-sample loop.
+``networks``  Full-batch training speed of the networks of notebooks 11-12 against a per-sample
+              loop; mini-batch training against the loop a lesson writes out; float32 against
+              float64 at [2, 64, 64, 1] x 10,000 samples (and PyTorch CPU when it is installed).
+``scaling``   Time and peak memory (tracemalloc) of network training over 10^2 ... 10^5 samples, with
+              the log-log slope; ``--write`` also draws ``benchmarks/scaling.png``.
 ``notebooks`` The whole test suite (``python -m pytest``, every notebook under nbval): seconds per
               notebook and the suite's wall time. Slow; skipped by ``--quick``/``--no-notebooks``.
 ``imports``   ``import course_utils`` in a fresh interpreter.
@@ -50,7 +53,8 @@ import course_utils as cu
 __all__ = [
     "Row", "best_time", "assert_same", "grid_vectorized", "grid_loop", "basin_starts",
     "basin_vectorized", "basin_loop", "explorer_pairs", "slider_update_times", "NETWORKS",
-    "make_network", "per_sample_gradients", "parse_durations", "parse_importtime",
+    "make_network", "per_sample_gradients", "minibatch_network", "minibatch_loop", "dtype_network",
+    "peak_memory", "loglog_slope", "write_scaling_figure", "parse_durations", "parse_importtime",
     "format_table", "machine", "run", "main",
 ]
 
@@ -480,15 +484,260 @@ def bench_networks(quick=False):
                                                      loss=case.loss), repeat=2 if quick else 3)
         layers = "-".join(str(size) for size in case.layer_sizes)
         ratio = t_loop / t_vec
+        # One epoch of the per-sample loop is its gradient pass (the update itself is negligible).
+        loop_rate, fit_rate = 1.0 / t_loop, epochs / t_fit
         rows.append(Row(f"4. Network {case.name} [{layers}], full batch",
-                        f"{epochs / t_fit:,.0f} epochs/s; gradient {ratio:.0f}x a per-sample loop"))
-        rows.append(Row(f"4. Network {case.name}: training", f"{epochs / t_fit:,.0f} epochs/s", summary=False,
+                        f"{fit_rate:,.0f} epochs/s vs {loop_rate:,.0f} for a per-sample loop "
+                        f"({fit_rate / loop_rate:.0f}x); gradient {ratio:.0f}x"))
+        rows.append(Row(f"4. Network {case.name}: training", f"{fit_rate:,.0f} epochs/s", summary=False,
                         note=f"{len(X)} samples, {case.loss}, learning rate {case.learning_rate:g}, "
                              f"{epochs} epochs in {_ms(t_fit)}"))
         rows.append(Row(f"4. Network {case.name}: batch gradient vs per-sample loop", f"{ratio:.0f}x",
                         summary=False,
                         note=f"{_ms(t_vec)} vs {_ms(t_loop)}; gradients {_agreement(worst)}"))
+    rows += bench_minibatch(quick)
+    rows += bench_dtype(quick)
     return rows
+
+
+# Mini-batch training (notebook 16): the library's fit against the loop a lesson writes out.
+MINIBATCH_SIZES = (2, 16, 1)
+MINIBATCH_N = 1000
+MINIBATCH_BATCH = 32
+MINIBATCH_EPOCHS = 20
+MINIBATCH_LEARNING_RATE = 0.5
+
+
+def minibatch_network(n=MINIBATCH_N, seed=0):
+    """(network, X, y): notebook 16's kind of problem, a [2, 16, 1] tanh/sigmoid net on moons."""
+    rng = np.random.default_rng(seed)
+    X, y = cu.nn.moons(n, rng=rng)
+    net = cu.nn.Network(list(MINIBATCH_SIZES), activations=["tanh", "sigmoid"], rng=rng)
+    return net, X, y
+
+
+def minibatch_loop(net, X, y, *, learning_rate, epochs, batch_size, rng):
+    """Mini-batch descent written out as a lesson writes it: shuffle each epoch, slice, step.
+
+    One hidden tanh layer, a sigmoid output and binary cross-entropy, whose output error is
+    ``a - y``. Returns the final parameters ``(W1, b1, W2, b2)``; ``net`` is not changed.
+    """
+    rng = np.random.default_rng(rng)
+    (W1, W2), (b1, b2) = [W.copy() for W in net.weights], [b.copy() for b in net.biases]
+    Y = np.asarray(y, dtype=float).reshape(-1, 1)
+    n = len(X)
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            idx = order[start:start + batch_size]
+            xb, yb = X[idx], Y[idx]
+            h = np.tanh(xb @ W1 + b1)
+            a = cu.nn.sigmoid.f(h @ W2 + b2)
+            delta2 = (a - yb) / len(idx)
+            delta1 = (delta2 @ W2.T) * (1.0 - h ** 2)
+            W2 = W2 - learning_rate * (h.T @ delta2)
+            b2 = b2 - learning_rate * delta2.sum(axis=0)
+            W1 = W1 - learning_rate * (xb.T @ delta1)
+            b1 = b1 - learning_rate * delta1.sum(axis=0)
+    return W1, b1, W2, b2
+
+
+def bench_minibatch(quick=False):
+    net, X, y = minibatch_network()
+    epochs = 5 if quick else MINIBATCH_EPOCHS
+    kwargs = dict(learning_rate=MINIBATCH_LEARNING_RATE, epochs=epochs, batch_size=MINIBATCH_BATCH)
+
+    def library():
+        trained = net.copy()
+        trained.fit(X, y, loss="binary_cross_entropy", rng=0, **kwargs)
+        return trained
+
+    trained = library()
+    loop = minibatch_loop(net, X, y, rng=0, **kwargs)
+    worst = max(assert_same("mini-batch parameters", got, want, rtol=1e-10)
+                for got, want in zip([trained.weights[0], trained.biases[0], trained.weights[1],
+                                      trained.biases[1]], loop))
+    repeat = 2 if quick else 5
+    t_fit, _ = best_time(library, repeat=repeat)
+    t_loop, _ = best_time(lambda: minibatch_loop(net, X, y, rng=0, **kwargs), repeat=repeat)
+    updates = epochs * math.ceil(len(X) / MINIBATCH_BATCH)
+    return [Row(f"4. Mini-batch training [2-16-1], {len(X)} samples, batch {MINIBATCH_BATCH}",
+                f"{epochs / t_fit:,.0f} epochs/s ({updates / t_fit:,.0f} updates/s); "
+                f"{t_loop / t_fit:.2f}x the written-out loop",
+                note=f"{epochs} epochs: fit {_ms(t_fit)} vs the lesson's loop {_ms(t_loop)}; parameters "
+                     f"{_agreement(worst)}")]
+
+
+# float32 against float64 (and PyTorch CPU when it happens to be installed; never a dependency).
+DTYPE_SIZES = (2, 64, 64, 1)
+DTYPE_N = 10_000
+DTYPE_EPOCHS = 20
+DTYPE_TARGET = 1.25  # float32 time within this factor of PyTorch float32
+
+
+def dtype_network(dtype, n=DTYPE_N, seed=0):
+    rng = np.random.default_rng(seed)
+    X, y = cu.nn.moons(n, rng=rng)
+    net = cu.nn.Network(list(DTYPE_SIZES), activations=["tanh", "tanh", "sigmoid"], rng=rng, dtype=dtype)
+    return net, X, y
+
+
+def _torch_epochs_per_second(torch, net, X, y, *, epochs, repeat, dtype):
+    """Full-batch training of the same network in PyTorch on the CPU (same loss, same update)."""
+    tdtype = {"float32": torch.float32, "float64": torch.float64}[dtype]
+    Xt = torch.tensor(X, dtype=tdtype)
+    yt = torch.tensor(np.asarray(y).reshape(-1, 1), dtype=tdtype)
+
+    def train():
+        params = []
+        for W, b in zip(net.weights, net.biases):
+            params += [torch.tensor(W, dtype=tdtype, requires_grad=True),
+                       torch.tensor(b, dtype=tdtype, requires_grad=True)]
+        for _ in range(epochs):
+            a = Xt
+            for k in range(0, len(params) - 2, 2):
+                a = torch.tanh(a @ params[k] + params[k + 1])
+            logits = a @ params[-2] + params[-1]
+            cost = torch.nn.functional.binary_cross_entropy_with_logits(logits, yt)
+            grads = torch.autograd.grad(cost, params)
+            with torch.no_grad():
+                for p, g in zip(params, grads):
+                    p -= 0.1 * g
+        return float(cost)
+
+    t, _ = best_time(train, repeat=repeat)
+    return epochs / t
+
+
+def bench_dtype(quick=False):
+    epochs = 3 if quick else DTYPE_EPOCHS
+    repeat = 1 if quick else 3
+    rates, nets = {}, {}
+    for dtype in ("float64", "float32"):
+        net, X, y = dtype_network(dtype)
+        nets[dtype] = net
+        t, _ = best_time(lambda: net.copy().fit(X, y, learning_rate=0.1, epochs=epochs, loss="binary_cross_entropy"),
+                         repeat=repeat)
+        rates[dtype] = epochs / t
+    # The two precisions train the same network: their costs agree to float32's round-off.
+    c64 = nets["float64"].cost(X, y, loss="binary_cross_entropy")
+    c32 = nets["float32"].cost(X, y, loss="binary_cross_entropy")
+    assert_same("float32 cost", c32, c64, rtol=1e-5)
+    shape = "-".join(map(str, DTYPE_SIZES))
+    rows = [Row(f"4. Network [{shape}] x {DTYPE_N:,} samples, float32 vs float64",
+                f"{rates['float32']:,.1f} vs {rates['float64']:,.1f} epochs/s "
+                f"({rates['float32'] / rates['float64']:.2f}x)",
+                note=f"full batch, {epochs} epochs; costs agree to {abs(c32 - c64) / c64:.1e}")]
+    try:
+        import torch
+    except ImportError:
+        rows.append(Row(f"4. Network [{shape}]: PyTorch CPU", "skipped", summary=False,
+                        note="PyTorch is not installed (it is never a dependency of the course)"))
+        return rows
+    torch_rates = {dtype: _torch_epochs_per_second(torch, nets[dtype], X, y, epochs=epochs, repeat=repeat,
+                                                   dtype=dtype) for dtype in ("float64", "float32")}
+    ratio = torch_rates["float32"] / rates["float32"]
+    rows.append(Row(f"4. Network [{shape}]: float32 against PyTorch CPU float32",
+                    f"PyTorch {ratio:.2f}x faster" if ratio >= 1 else f"{1 / ratio:.2f}x faster than PyTorch",
+                    target=f"PyTorch <= {DTYPE_TARGET}x faster", met=ratio <= DTYPE_TARGET,
+                    note=f"PyTorch {torch.__version__}: {torch_rates['float32']:,.1f} (float32) and "
+                         f"{torch_rates['float64']:,.1f} (float64) epochs/s"))
+    return rows
+
+
+# How the cost of training grows with the data (issue: linear is the goal).
+SCALING_SIZES = (100, 1_000, 10_000, 100_000)
+SCALING_NETWORK = (2, 32, 1)
+SCALING_EPOCHS = 5
+#: Measured scaling curves, filled by the sections that run: name -> (sizes, seconds, peak bytes).
+SCALING = {}
+
+
+def peak_memory(fn):
+    """(result, peak bytes allocated while ``fn()`` ran), measured with ``tracemalloc``.
+
+    numpy reports its array buffers to tracemalloc, so this counts the arrays a call creates.
+    """
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        result = fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, peak
+
+
+def loglog_slope(sizes, values):
+    """Slope of ``log(values)`` against ``log(sizes)`` (least squares): 1 means linear growth.
+
+    >>> round(loglog_slope([10, 100, 1000], [2.0, 20.0, 200.0]), 6)
+    1.0
+    """
+    return float(np.polyfit(np.log(sizes), np.log(values), 1)[0])
+
+
+def bench_network_scaling(quick=False):
+    sizes = SCALING_SIZES[:3] if quick else SCALING_SIZES
+    times, peaks = [], []
+    for n in sizes:
+        rng = np.random.default_rng(0)
+        X, y = cu.nn.moons(n, rng=rng)
+        net = cu.nn.Network(list(SCALING_NETWORK), activations=["tanh", "sigmoid"], rng=rng)
+
+        def train(net=net, X=X, y=y):
+            return net.copy().fit(X, y, learning_rate=0.1, epochs=SCALING_EPOCHS, loss="binary_cross_entropy")
+
+        t, _ = best_time(train, repeat=1 if quick else 3)
+        _, peak = peak_memory(train)
+        times.append(t / SCALING_EPOCHS)
+        peaks.append(peak)
+    SCALING["network training (per epoch)"] = (np.array(sizes), np.array(times), np.array(peaks))
+    t_slope, m_slope = loglog_slope(sizes, times), loglog_slope(sizes, peaks)
+    # The smallest sizes are dominated by per-call overhead (a few dozen numpy calls per epoch),
+    # which flattens the curve; the slope over the two largest sizes is the asymptotic one.
+    tail = loglog_slope(sizes[-2:], times[-2:])
+    shape = "-".join(map(str, SCALING_NETWORK))
+    points = ", ".join(f"{n:,}: {_ms(t)} / {p / 2**20:.1f} MiB" for n, t, p in zip(sizes, times, peaks))
+    linear = "linear" if abs(tail - 1) <= 0.15 else ("sub-linear" if tail < 1 else "super-linear")
+    return [Row(f"4. Network training [{shape}], {sizes[0]:,} ... {sizes[-1]:,} samples",
+                f"time slope {t_slope:.2f} (last decade {tail:.2f}: {linear}), memory slope {m_slope:.2f}",
+                note=f"per epoch, full batch: {points}. Below ~10^4 samples the fixed cost of each "
+                     "epoch's numpy calls dominates, so time grows slower than the data; peak memory "
+                     "is the forward pass's activations, proportional to the samples")]
+
+
+def write_scaling_figure(path, curves=None):
+    """Log-log plots of the measured scaling curves (time and peak memory against size) as a PNG.
+
+    ``curves`` maps a name to ``(sizes, seconds, peak bytes)``; by default the curves this run
+    measured (:data:`SCALING`). Returns the path, or None when nothing was measured.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    curves = SCALING if curves is None else curves
+    if not curves:
+        return None
+    fig = Figure(figsize=(9, 3.6))
+    FigureCanvasAgg(fig)
+    ax_t, ax_m = fig.subplots(1, 2)
+    markers = "osD^v"
+    for k, (name, (sizes, seconds, peaks)) in enumerate(curves.items()):
+        style = dict(marker=markers[k % len(markers)], label=f"{name} (slope {loglog_slope(sizes, seconds):.2f})")
+        ax_t.loglog(sizes, seconds, **style)
+        style["label"] = f"{name} (slope {loglog_slope(sizes, peaks):.2f})"
+        ax_m.loglog(sizes, np.asarray(peaks) / 2**20, **style)
+    for ax, what in ((ax_t, "time (s)"), (ax_m, "peak memory (MiB)")):
+        ax.set_xlabel("size (samples or starts)")
+        ax.set_ylabel(what)
+        ax.legend(fontsize=9)
+        ax.grid(True, which="major", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    return path
 
 
 # ------------------------------------------------------------------------ 5. Notebooks
@@ -615,7 +864,8 @@ def bench_imports(quick=False):
 
 SECTIONS = {
     "grid": bench_grid, "basins": bench_basins, "sliders": bench_sliders,
-    "networks": bench_networks, "notebooks": bench_notebooks, "imports": bench_imports,
+    "networks": bench_networks, "scaling": bench_network_scaling, "notebooks": bench_notebooks,
+    "imports": bench_imports,
 }
 
 
@@ -764,6 +1014,9 @@ def main(argv=None):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(results_markdown(rows, info, command.strip()))
         print(f"\nWrote {path}")
+        figure = write_scaling_figure(path.parent / "scaling.png")
+        if figure is not None:
+            print(f"Wrote {figure}")
     return rows
 
 

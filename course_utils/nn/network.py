@@ -225,7 +225,9 @@ class Network:
         outputs : list of ndarray
             ``outputs[0]`` is ``X``; ``outputs[l]`` is ``activation(zs[l - 1])``.
         """
-        return self._forward(self._check_X(X))
+        X = self._check_X(X)
+        with np.errstate(**_QUIET):
+            return self._forward(X)
 
     def forward(self, X):
         """The network's output for a batch.
@@ -238,18 +240,17 @@ class Network:
         -------
         ndarray, shape (n, layer_sizes[-1]) (``(runs, n, layer_sizes[-1])`` with runs)
         """
-        return self._forward(self._check_X(X))[1][-1]
+        return self.forward_all(X)[1][-1]
 
     __call__ = forward
 
     def _forward(self, X):
+        # Raw: no checks and no error-state handling; the public callers (and fit) hold _QUIET.
         zs, outputs = [], [X]
-        # A diverged run's huge weights may overflow: that run is reported by fit(), not warned about here.
-        with np.errstate(over="ignore", invalid="ignore"):
-            for W, b, act in zip(self.weights, self.biases, self.activations):
-                z = outputs[-1] @ W + b[..., None, :]
-                zs.append(z)
-                outputs.append(act.f(z))
+        for W, b, act in zip(self.weights, self.biases, self.activations):
+            z = outputs[-1] @ W + b[..., None, :]
+            zs.append(z)
+            outputs.append(act.f(z))
         return zs, outputs
 
     def predict(self, X):
@@ -320,7 +321,8 @@ class Network:
     def cost(self, X, y, *, loss="mse"):
         """The cost J (mean loss over the batch); an array of shape ``(runs,)`` with runs."""
         X, Y, loss = self._check_data(X, y, loss)
-        return _scalar(self._cost(*self._forward(X), Y, loss))
+        with np.errstate(**_QUIET):
+            return _scalar(self._cost(*self._forward(X), Y, loss))
 
     def gradients(self, X, y, *, loss="mse"):
         """The cost J of a batch and its gradient for every layer, by backpropagation.
@@ -352,7 +354,8 @@ class Network:
             One pair per layer, shaped like ``weights[l]`` and ``biases[l]``.
         """
         X, Y, loss = self._check_data(X, y, loss)
-        cost, grads = self._backprop(X, Y, loss)
+        with np.errstate(**_QUIET):
+            cost, grads = self._backprop(X, Y, loss)
         return _scalar(cost), grads
 
     def _from_logits(self, loss):
@@ -361,29 +364,26 @@ class Network:
 
     def _cost(self, zs, outputs, Y, loss):
         # Mean over the samples of the per-sample loss (summed over the outputs).
-        with np.errstate(over="ignore"):
-            if self._from_logits(loss):
-                values = loss.logits_loss.f(zs[-1], Y)
-            else:
-                values = loss.f(outputs[-1], Y)
+        if self._from_logits(loss):
+            values = loss.logits_loss.f(zs[-1], Y)
+        else:
+            values = loss.f(outputs[-1], Y)
         return np.mean(np.sum(values, axis=-1), axis=-1)
 
     def _backprop(self, X, Y, loss):
         zs, outputs = self._forward(X)
         out, n = outputs[-1], X.shape[0]
         cost = self._cost(zs, outputs, Y, loss)
-        # Gradients too large for a float become inf (and training reports divergence), not warnings.
-        with np.errstate(over="ignore"):
-            if self._from_logits(loss):
-                delta = (out - Y) / n  # d(loss o link)/dz: no division by a(1 - a), exact when saturated
-            else:
-                delta = self.activations[-1].backward(zs[-1], out, loss.df(out, Y) / n)
-            grads = [None] * self.n_layers
-            for k in range(self.n_layers - 1, -1, -1):
-                grads[k] = (np.swapaxes(outputs[k], -1, -2) @ delta, delta.sum(axis=-2))
-                if k > 0:
-                    upstream = delta @ np.swapaxes(self.weights[k], -1, -2)
-                    delta = self.activations[k - 1].backward(zs[k - 1], outputs[k], upstream)
+        if self._from_logits(loss):
+            delta = (out - Y) / n  # d(loss o link)/dz: no division by a(1 - a), exact when saturated
+        else:
+            delta = self.activations[-1].backward(zs[-1], out, loss.df(out, Y) / n)
+        grads = [None] * self.n_layers
+        for k in range(self.n_layers - 1, -1, -1):
+            grads[k] = (np.swapaxes(outputs[k], -1, -2) @ delta, delta.sum(axis=-2))
+            if k > 0:
+                upstream = delta @ np.swapaxes(self.weights[k], -1, -2)
+                delta = self.activations[k - 1].backward(zs[k - 1], outputs[k], upstream)
         return cost, grads
 
     # ------------------------------------------------------------------ training
@@ -444,27 +444,42 @@ class Network:
         costs = np.full((epochs,) + lead, np.nan)
         norms = np.full((epochs,) + lead + (self.n_layers,), np.nan)
         diverged_at = np.full(lead, -1)
+        norm_sum = np.zeros(lead + (self.n_layers,))
+        step_w = step_size[..., None, None]  # broadcast over a layer's (n_in, n_out) weights
+        step_b = step_size[..., None]
+        whole = batch_size == n
         step = 0
         # A diverging run overflows on purpose; it is detected below and reported instead.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for epoch in range(epochs):
                 active = diverged_at < 0
-                order = np.arange(n) if batch_size == n else rng.permutation(n)
-                cost_sum, norm_sum = 0.0, 0.0
+                all_active = bool(active.all())
+                order = None if whole else rng.permutation(n)
+                cost_sum = 0.0
+                norm_sum[...] = 0.0
                 for start in starts:
-                    idx = order[start:start + batch_size]
-                    cost, grads = self._backprop(X[idx], Y[idx], loss)
+                    if whole:
+                        cost, grads = self._backprop(X, Y, loss)
+                    else:
+                        idx = order[start:start + batch_size]
+                        cost, grads = self._backprop(X[idx], Y[idx], loss)
                     for k, (dW, db) in enumerate(grads):
-                        # np.where, not lr * 0: a frozen (diverged) run may carry NaN gradients
-                        self.weights[k] -= np.where(active[..., None, None], step_size[..., None, None] * dW, 0)
-                        self.biases[k] -= np.where(active[..., None], step_size[..., None] * db, 0)
+                        if all_active:  # the common case: no masking
+                            self.weights[k] -= step_w * dW
+                            self.biases[k] -= step_b * db
+                        else:  # np.where, not lr * 0: a frozen (diverged) run may carry NaN gradients
+                            self.weights[k] -= np.where(active[..., None, None], step_w * dW, 0)
+                            self.biases[k] -= np.where(active[..., None], step_b * db, 0)
+                        norm_sum[..., k] += np.sqrt(np.sum(dW * dW, axis=(-2, -1)))  # Frobenius norm
                     if batch_costs is not None:
                         batch_costs[step] = np.where(active, cost, np.nan)
                         path[step + 1] = self.parameter_vector()
                     step += 1
                     cost_sum = cost_sum + cost
-                    norm_sum = norm_sum + np.stack([np.linalg.norm(dW, axis=(-2, -1)) for dW, _ in grads], -1)
-                    active = active & ~self._ran_away(bound)
+                    ran_away = self._ran_away(bound)
+                    if ran_away is not None:
+                        active = active & ~ran_away
+                        all_active = bool(active.all())
                 costs[epoch] = np.where(diverged_at < 0, cost_sum / len(starts), np.nan)
                 norms[epoch] = np.where((diverged_at < 0)[..., None], norm_sum / len(starts), np.nan)
                 diverged_at = np.where((diverged_at < 0) & ~active, epoch, diverged_at)
@@ -497,7 +512,11 @@ class Network:
         return path, (np.full((rows - 1,) + lead, np.nan) if record_parameters == "update" else None)
 
     def _ran_away(self, bound):
-        """Per run: is any parameter non-finite or larger than ``bound``?"""
+        """Per run: is any parameter non-finite or larger than ``bound``? None when no run is."""
+        # One max and one min per parameter array decide the common case (everything finite and
+        # inside the bound; NaN fails both comparisons) before any per-run work.
+        if all(p.max() <= bound and p.min() >= -bound for ps in (self.weights, self.biases) for p in ps):
+            return None
         bad = np.zeros(() if self.runs is None else (self.runs,), dtype=bool)
         for W, b in zip(self.weights, self.biases):
             big = np.abs(W).reshape(bad.shape + (-1,)).max(-1), np.abs(b).reshape(bad.shape + (-1,)).max(-1)
@@ -562,7 +581,8 @@ class Network:
 
         def f(theta):
             probe.set_parameter_vector(theta)
-            return _scalar(probe._cost(*probe._forward(X), Y, loss))
+            with np.errstate(**_QUIET):
+                return _scalar(probe._cost(*probe._forward(X), Y, loss))
 
         def grad(theta):
             probe.set_parameter_vector(theta)
@@ -609,6 +629,10 @@ class Network:
                              f"{loss.link.name} output, or loss={loss.logits_loss.name!r} with an "
                              "identity output")
         return loss
+
+
+# What the public methods ignore: a diverged run's huge weights overflow, and fit() reports it.
+_QUIET = {"over": "ignore", "invalid": "ignore"}
 
 
 def _scalar(value):
