@@ -51,15 +51,16 @@ def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint="", strict=Tru
     Not yet: the slope has the wrong sign.
     False
     """
+    what, hint = _validate.text("what", what), _validate.text("hint", hint)
     atol, rtol = _validate.nonnegative_number("atol", atol), _validate.nonnegative_number("rtol", rtol)
     strict = _validate.flag("strict", strict)
-    exp_arr = _validate.as_float_array("expected", expected)
+    exp_arr = _validate.finite_array("expected", expected)  # the author's reference, not the learner's
     if isinstance(got, (list, tuple)) and any(v is None for v in np.ravel(np.asarray(got, dtype=object))):
         return _verdict(False, f"{what} contains None: some answers are still missing.", hint, strict)
     try:
         if got is None:  # an untouched scaffold usually returns None; numpy would make it NaN
             raise TypeError
-        got_arr = np.asarray(got, dtype=float)
+        got_arr = _validate.as_float_array("got", got)  # "0.5", True and 1j are not numbers
     except (TypeError, ValueError):
         return _verdict(False, f"{what} is {got!r}; expected a number or an array.", hint, strict)
     if got_arr.size != exp_arr.size:
@@ -74,12 +75,34 @@ def check_close(what, got, expected, *, atol=1e-6, rtol=0.0, hint="", strict=Tru
 
 
 def check_true(what, condition, *, hint="", strict=True):
-    """Print ``Correct: <what>`` if ``condition`` holds; otherwise explain (raise if ``strict``)."""
+    """Print ``Correct: <what>`` if ``condition`` holds; otherwise explain (raise if ``strict``).
+
+    ``condition`` is a boolean: ``True``/``False``, a numpy bool, or a one-entry boolean
+    array such as ``a == b`` on one-element arrays. Anything else (``"False"``, NaN, 1) is a
+    ``ValueError``: its truth would be Python's, not the answer's.
+
+    >>> check_true("x is positive", 2.0 > 0)
+    Correct: x is positive
+    True
+    >>> check_true("x is positive", "False")
+    Traceback (most recent call last):
+    ...
+    ValueError: condition must be True or False (a comparison such as x > 0), got 'False' (a string)
+    """
+    what, hint = _validate.text("what", what), _validate.text("hint", hint)
     strict = _validate.flag("strict", strict)
     if np.size(condition) != 1:
         raise ValueError(f"condition must be a single True/False (reduce an array with np.all or np.any), "
                          f"got shape {np.shape(condition)}")
-    if bool(np.asarray(condition).item()):  # [False] is a wrong answer, not a non-empty list
+    truth = condition
+    while isinstance(truth, (list, tuple)) and len(truth) == 1:
+        truth = truth[0]
+    if isinstance(truth, np.ndarray) and truth.dtype.kind == "b":
+        truth = truth.reshape(()).item()
+    if not isinstance(truth, (bool, np.bool_)):
+        raise ValueError("condition must be True or False (a comparison such as x > 0), "
+                         f"got {_validate.describe(condition)}")
+    if truth:  # [False] is a wrong answer, not a non-empty list
         print(f"Correct: {what}")
         return True
     return _verdict(False, f"expected {what}.", hint, strict)
@@ -106,7 +129,7 @@ def below(value, tol):
     '3.0e-05 (NOT below 1e-08)'
     """
     tol = _validate.positive_number("tol", tol)
-    magnitude = abs(float(_validate.as_float_array("value", value)))
+    magnitude = abs(_validate.real("value", value))  # NaN and inf are allowed: reported as NOT below
     if magnitude < tol:
         return f"< {tol:.0e}"
     return f"{magnitude:.1e} (NOT below {tol:.0e})"

@@ -65,7 +65,7 @@ def test_tolerances():
 
 @pytest.mark.parametrize("got, message", [
     (None, "Not yet: x is None; expected a number or an array."),
-    ("0.5", None),  # a numeric string converts; it is compared as a number
+    ("0.5", "Not yet: x is '0.5'; expected a number or an array."),  # a string is not a number
     ("half", "Not yet: x is 'half'; expected a number or an array."),
     ([1.0, 2.0], "Not yet: x has shape (2,), expected ()."),
     ([[0.5]], None),  # one number in a nested list is the same answer
