@@ -27,19 +27,46 @@ def _axes(ax):
     if ax is None:
         return plt.gca()
     if not isinstance(ax, Axes):
-        raise ValueError(f"ax must be a matplotlib Axes or None, got {ax!r}")
+        raise ValueError(f"ax must be a matplotlib Axes or None, got {_validate.describe(ax)}")
     return ax
+
+
+def _cmap(name, value, *, allow_none=False):
+    """A colormap name matplotlib knows (or a Colormap); the error lists a few valid names."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, mcolors.Colormap):
+        return value
+    if not isinstance(value, str) or value not in plt.colormaps():
+        raise ValueError(f"{name} must be a matplotlib colormap name such as 'viridis', 'cividis' or "
+                         f"'magma', got {_validate.describe(value)}")
+    return value
+
+
+def _color(name, value):
+    if isinstance(value, (bool, np.bool_)) or value is None or not mcolors.is_color_like(value):
+        raise ValueError(f"{name} must be a matplotlib colour such as 'w', 'k' or '#0072b2', "
+                         f"got {_validate.describe(value)}")
+    return value
+
+
+def _grid_axis(name, value):
+    arr = _validate.finite_array(name, value)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array of coordinates, got shape {arr.shape}")
+    return arr
 
 
 def _objective(name, obj, ndim):
     if not isinstance(obj, Objective) or obj.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D course_utils Objective, got {obj!r}")
+        raise ValueError(f"{name} must be a {ndim}-D course_utils Objective, got {_validate.describe(obj)}")
     return obj
 
 
 def _result(name, result, ndim):
     if not isinstance(result, DescentResult) or result.ndim != ndim:
-        raise ValueError(f"{name} must be the DescentResult of a {ndim}-D gradient_descent run, got {result!r}")
+        raise ValueError(f"{name} must be the DescentResult of a {ndim}-D gradient_descent run, "
+                         f"got {_validate.describe(result)}")
     return result
 
 
@@ -83,8 +110,7 @@ def plot_function(obj, *, ax=None, xlim=None, points=None, points_label=None, de
     lo, hi = obj.domain if xlim is None else _limits("xlim", xlim)
     if points is not None:
         points = _validate.as_float_array("points", points)
-    if points_label is not None and not isinstance(points_label, str):
-        raise ValueError(f"points_label must be a string or None, got {points_label!r}")
+    points_label = _validate.text("points_label", points_label, allow_none=True)
     ax = _axes(ax)
     x = np.linspace(lo, hi, n)
     ax.plot(x, obj(x), color=ROLE["function"], ls="-", label=f"$f(x) = {obj.formula}$")
@@ -123,6 +149,8 @@ def plot_history(values, *, ax=None, label=None, ylabel="", logy=False):
     if values.ndim == 0:
         raise ValueError(f"values must hold one entry per epoch (an array), got {values!r}")
     logy = _validate.flag("logy", logy)
+    label = _validate.text("label", label, allow_none=True)
+    ylabel = _validate.text("ylabel", ylabel)
     ax = _axes(ax)
     ax.plot(np.arange(values.shape[0]), values, label=label)
     ax.set_xlabel("epoch")
@@ -140,6 +168,7 @@ def plot_contour(obj, *, ax=None, n=200, levels=30, filled=True, cmap="viridis")
     n = _validate.integer("n", n, minimum=2)
     levels = _levels(levels)
     filled = _validate.flag("filled", filled)
+    cmap = _cmap("cmap", cmap)
     ax = _axes(ax)
     (x0, x1), (y0, y1) = obj.domain
     X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
@@ -161,6 +190,7 @@ def plot_trajectories_2d(result, obj, *, ax=None, color="w", contour=True):
     """
     obj = _objective("obj", obj, 2)
     _result("result", result, 2)
+    color = _color("color", color)
     ax = plot_contour(obj, ax=ax) if _validate.flag("contour", contour) else _axes(ax)
     paths = np.asarray(result.path, dtype=float).reshape(result.path.shape[0], -1, 2)
     for k in range(paths.shape[1]):
@@ -180,6 +210,8 @@ def plot_surface(obj, *, ax=None, n=80, cmap="viridis", alpha=0.85, result=None)
     """A 3-D surface of a 2-D objective (``ax`` must be a 3-D Axes, or None)."""
     obj = _objective("obj", obj, 2)
     n = _validate.integer("n", n, minimum=2)
+    cmap = _cmap("cmap", cmap)
+    alpha = _validate.probability("alpha", alpha)
     if result is not None:
         _result("result", result, 2)
     if ax is None:
@@ -205,8 +237,10 @@ def plot_heatmap(values, x, y, *, ax=None, xlabel="", ylabel="", cbar_label="", 
                  logx=False, logy=False):
     """Heatmap of ``values`` with shape ``(len(y), len(x))``; NaN cells show in grey."""
     values = _validate.as_float_array("values", values)
-    x, y = _validate.finite_array("x", x), _validate.finite_array("y", y)
+    x, y = _grid_axis("x", x), _grid_axis("y", y)
     logx, logy = _validate.flag("logx", logx), _validate.flag("logy", logy)
+    xlabel, ylabel = _validate.text("xlabel", xlabel), _validate.text("ylabel", ylabel)
+    cbar_label, cmap = _validate.text("cbar_label", cbar_label), _cmap("cmap", cmap)
     if values.shape != (y.size, x.size):
         raise ValueError(f"values must have shape (len(y), len(x)) = {(y.size, x.size)}, got {values.shape}")
     ax = _axes(ax)
@@ -235,9 +269,11 @@ def plot_basins(labels, x, y, *, names, ax=None, cmap=None):
     names : sequence of str
         Legend text for each label.
     """
-    if isinstance(names, str) or not len(names):
-        raise ValueError(f"names must be a non-empty sequence of strings, got {names!r}")
-    x, y = _validate.finite_array("x", x), _validate.finite_array("y", y)
+    if (not isinstance(names, (list, tuple)) or not names
+            or not all(isinstance(name, str) for name in names)):
+        raise ValueError(f"names must be a non-empty list of strings, got {_validate.describe(names)}")
+    x, y = _grid_axis("x", x), _grid_axis("y", y)
+    cmap = _cmap("cmap", cmap, allow_none=True)
     labels = np.asarray(labels)
     if labels.shape != (len(y), len(x)):
         raise ValueError(f"labels must have shape (len(y), len(x)) = {(len(y), len(x))}, got {labels.shape}")
