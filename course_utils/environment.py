@@ -60,6 +60,22 @@ def _status(installed, needed):
         return "UNKNOWN"
 
 
+def _floors(minimum):
+    """``minimum`` checked: a dict of distribution name -> version string packaging can read."""
+    if not isinstance(minimum, dict):
+        raise ValueError("minimum must be a dict {distribution name: minimum version}, e.g. "
+                         f"{{'numpy': '1.24'}}, got {minimum!r}")
+    for name, needed in minimum.items():
+        if not isinstance(name, str) or not isinstance(needed, str):
+            raise ValueError(f"minimum must map names to version strings (e.g. 'numpy': '1.24'), "
+                             f"got the entry {name!r}: {needed!r}")
+        try:
+            Version(needed)
+        except InvalidVersion:
+            raise ValueError(f"minimum[{name!r}] must be a version such as '1.24', got {needed!r}") from None
+    return minimum
+
+
 def environment_report(minimum=None):
     """One line per package: name, whether it is new enough, and the installed version.
 
@@ -86,7 +102,7 @@ def environment_report(minimum=None):
             lines.append("no requirements.txt beside course_utils: run the course from its own folder")
             return lines, False
         minimum = MINIMUM_VERSIONS
-    for name, needed in minimum.items():
+    for name, needed in _floors(minimum).items():
         try:
             installed = metadata.version(name)
         except metadata.PackageNotFoundError:
