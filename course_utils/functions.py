@@ -55,10 +55,24 @@ class Objective:
     maxima: tuple = ()
 
     def __post_init__(self):
-        _validate.choice("ndim", _validate.integer("ndim", self.ndim), (1, 2))
+        # Everything is checked here, at construction, not at first use.
+        _validate.text("name", self.name)
+        _validate.text("formula", self.formula)
+        ndim = _validate.choice("ndim", _validate.integer("ndim", self.ndim), (1, 2))
         for name in ("f", "df"):
-            if not callable(getattr(self, name)):
-                raise ValueError(f"{name} must be callable, got {getattr(self, name)!r}")
+            _validate.function(name, getattr(self, name))
+        domain = _validate.finite_array("domain", self.domain)
+        expected = (2,) if ndim == 1 else (2, 2)
+        if domain.shape != expected or not np.all(domain[..., 0] < domain[..., 1]):
+            form = "(lo, hi)" if ndim == 1 else "((xlo, xhi), (ylo, yhi))"
+            raise ValueError(f"domain must be {form} with lo < hi for a {ndim}-D objective, "
+                             f"got {_validate.describe(self.domain)}")
+        for name in ("minima", "maxima"):
+            where = _validate.finite_array(name, getattr(self, name))
+            if where.size and (where.ndim != ndim or (ndim == 2 and where.shape[-1] != 2)):
+                form = "(x1, x2, ...)" if ndim == 1 else "((x1, y1), (x2, y2), ...)"
+                raise ValueError(f"{name} must be a sequence of points {form} for a {ndim}-D objective, "
+                                 f"got {_validate.describe(getattr(self, name))}")
 
     def __call__(self, x):
         """Function values; ``x`` any shape (1-D) or ``(..., 2)`` (2-D)."""
@@ -93,7 +107,12 @@ class Objective:
         """Evaluate a 2-D objective on separate ``x``/``y`` arrays (e.g. a meshgrid)."""
         if self.ndim != 2:
             raise ValueError(f"xy() needs a 2-D objective; {self.name} is 1-D")
-        return self(np.stack(np.broadcast_arrays(x, y), axis=-1))
+        x, y = _validate.finite_array("x", x), _validate.finite_array("y", y)
+        try:
+            x, y = np.broadcast_arrays(x, y)
+        except ValueError:
+            raise ValueError(f"x and y must have shapes that broadcast, got {x.shape} and {y.shape}") from None
+        return self(np.stack([x, y], axis=-1))
 
     def __repr__(self):
         return f"Objective({self.name}: {self.formula}, ndim={self.ndim})"
