@@ -56,6 +56,13 @@ def nearest_label(points, targets, *, tol=1e-2):
 def unique_points(points, *, decimals=3):
     """The distinct finite end points (rounded to ``decimals``), sorted, with how often each occurs.
 
+    Parameters
+    ----------
+    points : array_like, shape (N,) for 1-D or (N, 2) for 2-D
+        End points; entries with NaN (diverged runs) are left out. Any other shape is
+        refused as ambiguous: flatten a grid of 1-D end points first (``np.ravel``).
+    decimals : int, default 3
+
     Returns
     -------
     unique : ndarray, shape (U,) or (U, 2)
@@ -67,10 +74,34 @@ def unique_points(points, *, decimals=3):
     """
     decimals = _validate.integer("decimals", decimals, minimum=0)
     pts = _validate.as_float_array("points", points)
-    flat = pts.reshape(-1) if pts.ndim <= 1 or pts.shape[-1] != 2 else pts.reshape(-1, 2)
-    finite = np.all(np.isfinite(flat.reshape(flat.shape[0], -1)), axis=1)
+    if pts.ndim > 2 or (pts.ndim == 2 and pts.shape[-1] != 2):
+        raise ValueError(f"points must have shape (N,) for 1-D or (N, 2) for 2-D points, got shape {pts.shape}; "
+                         f"pass np.ravel(points) for a grid of 1-D end points, points.reshape(-1, 2) for 2-D")
+    flat = pts.reshape(-1) if pts.ndim != 2 else pts
+    finite = np.isfinite(flat) if flat.ndim == 1 else np.all(np.isfinite(flat), axis=1)
     rounded = np.round(flat[finite], decimals) + 0.0  # + 0.0 folds -0.0 into 0.0
+    if rounded.shape[0] == 0:  # nothing finite: an empty answer, not numpy's axis error
+        return rounded, np.zeros(0, dtype=np.int64)
     return np.unique(rounded, axis=0, return_counts=True)
+
+
+def _objective(objective):
+    if not isinstance(objective, Objective):
+        raise ValueError(f"objective must be a course_utils Objective, got {_validate.describe(objective)}")
+    return objective
+
+
+def _targets(objective, targets):
+    """Targets as (T,) for a 1-D objective, (T, 2) for a 2-D one; a single 2-D point is one target."""
+    arr = _validate.finite_array("targets", targets)
+    if objective.ndim == 2 and arr.shape == (2,):
+        arr = arr[None]
+    if arr.size == 0 or (objective.ndim == 1 and arr.ndim != 1) or (
+            objective.ndim == 2 and (arr.ndim != 2 or arr.shape[1] != 2)):
+        form = "(T,)" if objective.ndim == 1 else "(T, 2) or one point (x, y)"
+        raise ValueError(f"targets must have shape {form} with T >= 1 for the {objective.ndim}-D objective "
+                         f"{objective.name}, got shape {arr.shape}")
+    return arr
 
 
 def _grid_starts(objective, xs, ys):
@@ -122,14 +153,18 @@ def basin_map(objective, xs, ys=None, *, learning_rate, epochs, targets=None, as
     >>> basin_map(cu.sextic, [-1.5, 0.3, 1.9], learning_rate=0.01, epochs=300).tolist()
     [0, 1, 2]
     """
-    if not isinstance(objective, Objective):
-        raise ValueError(f"objective must be a course_utils Objective, got {objective!r}")
+    objective = _objective(objective)
     starts = _grid_starts(objective, xs, ys)
+    learning_rate = _validate.positive_number("learning_rate", learning_rate)
+    epochs = _validate.integer("epochs", epochs, minimum=1)
+    ascent = _validate.flag("ascent", ascent)
+    tol = _validate.positive_number("tol", tol)
     if targets is None:
         targets = objective.maxima if ascent else objective.minima
         if len(targets) == 0:
             kind = "maxima" if ascent else "minima"
             raise ValueError(f"targets must be given: {objective.name} lists no known {kind}")
+    targets = _targets(objective, targets)
     result = gradient_descent(objective, starts, learning_rate=learning_rate, epochs=epochs, ascent=ascent)
     return nearest_label(result.final, targets, tol=tol)
 
@@ -171,12 +206,14 @@ def restart_success_theory(p, restarts):
     >>> restart_success_theory(0.5, [1, 2, 3]).tolist()
     [0.5, 0.75, 0.875]
     """
-    if isinstance(p, bool) or not np.isscalar(p) or not np.isfinite(p) or not 0 <= p <= 1:
-        raise ValueError(f"p must be a probability in [0, 1], got {p!r}")
-    k = np.asarray(restarts)
+    p = _validate.probability("p", p)
+    try:
+        k = np.asarray(restarts)
+    except ValueError:  # a ragged list
+        k = np.asarray(None)
     if not np.issubdtype(k.dtype, np.integer) or np.any(k < 1):
-        raise ValueError(f"restarts must be integers >= 1, got {restarts!r}")
-    return 1.0 - (1.0 - float(p)) ** k
+        raise ValueError(f"restarts must be integers >= 1, got {_validate.describe(restarts)}")
+    return 1.0 - (1.0 - p) ** k
 
 
 @dataclass(frozen=True)
@@ -244,8 +281,10 @@ def locate_extrema(objective, starts, *, learning_rate, epochs, decimals=3, grad
     global maximum: f = 0.8794 at x = -0.6818  (8 starts)
     global maximum: f = 0.8794 at x = 0.6818  (8 starts)
     """
-    if not isinstance(objective, Objective):
-        raise ValueError(f"objective must be a course_utils Objective, got {objective!r}")
+    objective = _objective(objective)
+    starts = _validate.points("starts", starts, objective.ndim)
+    learning_rate = _validate.positive_number("learning_rate", learning_rate)
+    epochs = _validate.integer("epochs", epochs, minimum=1)
     grad_tol = _validate.positive_number("grad_tol", grad_tol)
     decimals = _validate.integer("decimals", decimals, minimum=0)
     found = []
@@ -259,11 +298,14 @@ def locate_extrema(objective, starts, *, learning_rate, epochs, decimals=3, grad
 def _settled(objective, ends, grad_tol):
     """End points (flattened) that are finite, inside the domain and with a tiny gradient."""
     ends = ends.reshape(-1) if objective.ndim == 1 else ends.reshape(-1, 2)
-    ends = ends[np.all(np.isfinite(ends.reshape(ends.shape[0], -1)), axis=1)]
+    # one row per end point, (N, ndim): an explicit width, so that N = 0 (every run diverged) works
+    rows = ends.reshape(ends.shape[0], objective.ndim)
+    finite = np.all(np.isfinite(rows), axis=1)
+    ends, rows = ends[finite], rows[finite]
     g = objective.raw_grad(ends)
     norm = np.abs(g) if objective.ndim == 1 else np.linalg.norm(g, axis=-1)
     lo, hi = np.array(objective.domain, dtype=float).T
-    inside = np.all((ends.reshape(ends.shape[0], -1) >= lo) & (ends.reshape(ends.shape[0], -1) <= hi), axis=1)
+    inside = np.all((rows >= lo) & (rows <= hi), axis=1)
     return ends[(norm < grad_tol) & inside]
 
 

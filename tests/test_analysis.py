@@ -164,7 +164,7 @@ def test_locate_extrema_nothing_settled_is_empty():
     (lambda: cu.locate_extrema(None, [0.0], learning_rate=0.1, epochs=1), "objective"),
     (lambda: cu.locate_extrema(cu.sextic, [0.0], learning_rate=0.1, epochs=1, grad_tol=0), "grad_tol"),
     (lambda: cu.locate_extrema(cu.sextic, [0.0], learning_rate=0.1, epochs=1, decimals=-2), "decimals"),
-    (lambda: cu.locate_extrema(cu.peaks, [0.0, 1.0, 2.0], learning_rate=0.1, epochs=1), "start"),
+    (lambda: cu.locate_extrema(cu.peaks, [0.0, 1.0, 2.0], learning_rate=0.1, epochs=1), "starts"),
 ])
 def test_bad_input_raises_value_error_naming_the_parameter(call, name):
     with pytest.raises(ValueError, match=rf"\b{name}\b"):
