@@ -7,7 +7,7 @@ parameter and shows what it received, so a learner sees
 The kinds, and the rules they share:
 
 =====================  ==========================================================
-number                 :func:`number`, :func:`positive_number`,
+number                 :func:`number`, :func:`real`, :func:`positive_number`,
                        :func:`nonnegative_number`, :func:`probability`
 integer count          :func:`integer`
 flag                   :func:`flag` (``True``/``False`` only)
@@ -61,7 +61,24 @@ def _is_real(value):
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
+def describe(value):
+    """What a learner passed, shortened for an error message (``'0.5' (a string)``)."""
+    return _show(value)
+
+
 # ---------------------------------------------------------------- numbers
+
+def real(name, value):
+    """A single real number, NaN and infinity included (a value to report, not to compute with).
+
+    >>> real("value", np.array(float("inf")))
+    inf
+    """
+    value = _scalar(value)
+    if not _is_real(value):
+        raise ValueError(f"{name} must be a single real number, got {_show(value)}")
+    return float(value)
+
 
 def number(name, value, *, allow_none=False):
     """A single finite real number, returned as a float (or None when ``allow_none``).
