@@ -696,17 +696,21 @@ def bench_network_scaling(quick=False):
         peaks.append(peak)
     SCALING["network training (per epoch)"] = (np.array(sizes), np.array(times), np.array(peaks))
     t_slope, m_slope = loglog_slope(sizes, times), loglog_slope(sizes, peaks)
-    # The smallest sizes are dominated by per-call overhead (a few dozen numpy calls per epoch),
-    # which flattens the curve; the slope over the two largest sizes is the asymptotic one.
-    tail = loglog_slope(sizes[-2:], times[-2:])
+    head, tail = loglog_slope(sizes[:2], times[:2]), loglog_slope(sizes[-2:], times[-2:])
     shape = "-".join(map(str, SCALING_NETWORK))
     points = ", ".join(f"{n:,}: {_ms(t)} / {p / 2**20:.1f} MiB" for n, t, p in zip(sizes, times, peaks))
     linear = "linear" if abs(tail - 1) <= 0.15 else ("sub-linear" if tail < 1 else "super-linear")
+    why = []
+    if head < 0.85:
+        why.append(f"the first decade grows with slope {head:.2f}: at {sizes[0]:,} samples the fixed cost of "
+                   "an epoch's few dozen numpy calls outweighs the arithmetic")
+    if tail > 1.15:
+        why.append(f"the last decade grows with slope {tail:.2f}: arrays beyond the CPU caches, and on a "
+                   "shared machine OpenBLAS's threads competing with other programs (compare a run with "
+                   "OPENBLAS_NUM_THREADS=1)")
     return [Row(f"4. Network training [{shape}], {sizes[0]:,} ... {sizes[-1]:,} samples",
                 f"time slope {t_slope:.2f} (last decade {tail:.2f}: {linear}), memory slope {m_slope:.2f}",
-                note=f"per epoch, full batch: {points}. Below ~10^4 samples the fixed cost of each "
-                     "epoch's numpy calls dominates, so time grows slower than the data; peak memory "
-                     "is the forward pass's activations, proportional to the samples")]
+                note=f"per epoch, full batch: {points}" + "".join(f"; {w}" for w in why))]
 
 
 def write_scaling_figure(path, curves=None):
