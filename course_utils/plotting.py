@@ -256,11 +256,12 @@ def plot_heatmap(values, x, y, *, ax=None, xlabel="", ylabel="", cbar_label="", 
     return ax
 
 
-def plot_basins(labels, x, y, *, names, ax=None, cmap=None):
+def plot_basins(labels, x, y, *, names, ax=None, cmap=None, colors=None):
     """Colour each start ``(x[j], y[i])`` by the label of the point it reached.
 
     By default label k gets ``style.MINIMA[k]``, the colour the k-th minimum has in every
-    notebook; ``cmap`` picks colours from a matplotlib colormap instead.
+    notebook; ``colors`` (one matplotlib colour per name, e.g. ``style.MAXIMA``) or ``cmap``
+    (a matplotlib colormap) pick other colours.
 
     Parameters
     ----------
@@ -280,10 +281,19 @@ def plot_basins(labels, x, y, *, names, ax=None, cmap=None):
     if not np.issubdtype(labels.dtype, np.integer) or np.any(labels < -1) or np.any(labels >= len(names)):
         raise ValueError(f"labels must be integers from -1 to len(names) - 1 = {len(names) - 1}, "
                          f"got the values {np.unique(labels).tolist()}")
+    if colors is not None:
+        if cmap is not None:
+            raise ValueError(f"give colors or cmap, not both (got cmap={cmap!r})")
+        try:
+            colors = mcolors.to_rgba_array(colors)
+        except (ValueError, TypeError):
+            raise ValueError(f"colors must be a sequence of matplotlib colours, got {colors!r}") from None
+        if len(colors) != len(names):
+            raise ValueError(f"colors must have one colour per name ({len(names)}), got {len(colors)}")
     ax = _axes(ax)
-    if cmap is None:
+    if colors is None and cmap is None:
         colors = mcolors.to_rgba_array([MINIMA[k % len(MINIMA)] for k in range(len(names))])
-    else:
+    elif colors is None:
         cm = plt.get_cmap(cmap)
         # a qualitative map (tab10, ...) is indexed colour by colour; a continuous one is sampled evenly
         colors = cm(np.arange(len(names)) % cm.N) if cm.N <= 20 else cm(np.linspace(0, 1, len(names)))

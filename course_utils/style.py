@@ -17,7 +17,8 @@ Roles (one colour per meaning, the same in every notebook):
 ``ROLE["start"]``         where a run starts (drawn with ``MARKER["start"]``)
 ``ROLE["end"]``           where a run ends (drawn with ``MARKER["end"]``)
 ``ROLE["diverged"]``      where a diverged run left (drawn with ``MARKER["diverged"]``)
-``MINIMA[k]``             the k-th extremum of an objective, in ``locate_extrema`` order
+``MINIMA[k]``             the k-th minimum of an objective, in the order of ``obj.minima``
+``MAXIMA[k]``             the k-th maximum (for basin maps of ascent)
 ``CLASS_COLORS[k]``       class k, drawn with ``CLASS_MARKERS[k]``
 ========================  ==========================================================
 """
@@ -30,6 +31,7 @@ __all__ = [
     "CLASS_COLORS",
     "CLASS_MARKERS",
     "MARKER",
+    "MAXIMA",
     "MINIMA",
     "PALETTE",
     "ROLE",
@@ -66,6 +68,9 @@ MARKER = {"start": "s", "end": "o", "diverged": "X", "path": "."}
 #: One colour per extremum, kept from notebook 02 to 05 (first minimum, second, ...).
 MINIMA = tuple(OKABE_ITO[name] for name in (
     "vermillion", "blue", "bluish green", "reddish purple", "orange", "sky blue", "black", "yellow"))
+
+#: One colour per maximum (light, so contour lines stay visible on them), distinct from MINIMA[:3].
+MAXIMA = tuple(OKABE_ITO[name] for name in ("sky blue", "yellow", "reddish purple"))
 
 #: Classes: a colour and a marker each, so a class is readable in grey print too.
 CLASS_COLORS = tuple(OKABE_ITO[name] for name in ("blue", "orange", "bluish green", "reddish purple",

@@ -86,6 +86,18 @@ def test_plot_function_points_label_says_what_the_points_are(ax):
         cu.plot_function(cu.quadratic, ax=ax, points=0.5, points_label=1)
 
 
+def test_plot_basins_takes_explicit_colours(ax):
+    cu.plot_basins(np.array([[0, 1, 2]]), [0, 1, 2], [0], names=["a", "b", "c"], ax=ax, colors=cu.style.MAXIMA)
+    rgb = ax.get_images()[0].get_array()[0, :, :3]
+    np.testing.assert_allclose(rgb, [matplotlib.colors.to_rgb(c) for c in cu.style.MAXIMA])
+    with pytest.raises(ValueError, match=r"^colors must have one colour per name \(3\), got 2"):
+        cu.plot_basins(np.array([[0, 1, 2]]), [0, 1, 2], [0], names=["a", "b", "c"], ax=ax, colors=["r", "g"])
+    with pytest.raises(ValueError, match=r"^colors must be a sequence of matplotlib colours"):
+        cu.plot_basins(np.array([[0]]), [0], [0], names=["a"], ax=ax, colors=["not a colour"])
+    with pytest.raises(ValueError, match=r"^give colors or cmap, not both"):
+        cu.plot_basins(np.array([[0]]), [0], [0], names=["a"], ax=ax, colors=["r"], cmap="viridis")
+
+
 def test_plot_basins_default_colours_are_the_minima_colours(ax):
     cu.plot_basins(np.array([[0, 1, 2]]), [0, 1, 2], [0], names=["a", "b", "c"], ax=ax)
     rgb = ax.get_images()[0].get_array()[0, :, :3]

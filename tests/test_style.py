@@ -76,6 +76,11 @@ def test_simulation_confuses_red_and_green():
     assert min_distance(["#ff0000", "#00ff00"]) < min_distance(["#ff0000", "#00ff00"], simulate=False) / 2
 
 
+def test_maxima_stay_apart_from_each_other_and_from_the_first_minima():
+    assert min_distance(cu.style.MAXIMA) >= MIN_DISTANCE
+    assert min_distance(cu.style.MAXIMA + cu.style.MINIMA[:3]) >= MIN_DISTANCE
+
+
 @pytest.mark.parametrize("name", ["PALETTE", "MINIMA", "CLASS_COLORS"])
 @pytest.mark.parametrize("n", [4, 6, 8])
 def test_first_colours_stay_apart_under_deuteranopia(name, n):
