@@ -58,5 +58,24 @@ check-normalised: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.bench
 
+# MathJax for the website, from the npm registry (package.json / package-lock.json).
+node_modules/mathjax/es5/tex-chtml.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# The course website in site/ (static HTML: publish the folder on any static host).
+site: $(VENV)/.dev node_modules/mathjax/es5/tex-chtml.js
+	$(BIN)/python tools/build_site.py
+
+# The unit tests (and the linter) at the lowest versions both requirement files admit, in a
+# second environment: the floors they declare are floors that pass.
+lowest: $(VENV)/.dev
+	rm -rf $(LOWEST_VENV)
+	$(BIN)/uv venv --quiet --python $(PYTHON) $(LOWEST_VENV)
+	VIRTUAL_ENV=$(LOWEST_VENV) $(BIN)/uv pip install --quiet --resolution lowest-direct -r requirements-dev.txt
+	VIRTUAL_ENV=$(LOWEST_VENV) $(BIN)/uv pip list | grep -iE '^(numpy|matplotlib|jupyterlab|ipywidgets|ipykernel|packaging|pytest|voila|sphinx|myst-nb) '
+	$(LOWEST_VENV)/bin/ruff check .
+	$(LOWEST_VENV)/bin/python -m pytest tests course_utils benchmarks -m "not browser" $(PYTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) $(LOWEST_VENV) build dist site *.egg-info
+	rm -rf $(VENV) $(LOWEST_VENV) build dist site node_modules *.egg-info

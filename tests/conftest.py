@@ -1,12 +1,24 @@
 """Shared pytest setup for tests/."""
+import os
+
 import pytest
+
+#: Where the browser tests look for Chromium unless the CHROMIUM environment variable says.
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+
+
+def chromium_path():
+    """The Chromium the browser tests drive: ``$CHROMIUM`` if set (e.g. on macOS or Fedora), else
+    Debian's ``/usr/bin/chromium``. Imported by tests/browser_lab.py."""
+    return os.environ.get("CHROMIUM") or DEFAULT_CHROMIUM
 
 
 def pytest_configure(config):
-    # tests/test_browser.py and test_voila.py drive JupyterLab / voila in Chromium;
-    # deselect them with -m "not browser".
+    # tests/test_browser.py, test_voila.py and test_site_browser.py drive JupyterLab, voila or the
+    # website in Chromium; deselect them with -m "not browser".
     config.addinivalue_line(
-        "markers", "browser: runs JupyterLab or voila in headless Chromium (deselect with -m 'not browser')")
+        "markers", "browser: runs JupyterLab, voila or the website in headless Chromium "
+                   "(deselect with -m 'not browser')")
 
 
 @pytest.fixture(scope="module")
