@@ -11,32 +11,49 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate
+from .divergence import BOUND, DivergenceRule, RunTracker, divergence_report
 from .functions import Objective
-from .schedules import Schedule
+from .optimizers import Optimizer
+from .schedules import SCHEDULES
 
-__all__ = ["DescentResult", "gradient_descent"]
+__all__ = ["MEMORY_BUDGET", "DescentResult", "gradient_descent"]
 
 
-@dataclass(frozen=True, repr=False)
+MEMORY_BUDGET = 2**30
+"""Largest history (bytes) one :func:`gradient_descent` call may record: 1 GiB.
+
+A call that would need more is refused before anything is allocated, with a ``ValueError``
+that says how much it would need and how to ask for less (``record="end"``, ``record=k``,
+fewer epochs or fewer runs)."""
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class DescentResult:
     """Everything one call of :func:`gradient_descent` recorded.
 
-    Shapes use ``B`` for the broadcast batch shape of starts and learning rates, ``E`` for
-    the number of epochs and ``D`` for the trailing coordinate axis (absent for 1-D).
+    Shapes use ``B`` for the broadcast batch shape of starts, learning rates and optimiser
+    hyperparameters, ``R`` for the number of recorded epochs (``E + 1`` with ``record="all"``)
+    and ``D`` for the trailing coordinate axis (absent for 1-D).
 
     Attributes
     ----------
-    path : ndarray, shape (E + 1, *B[, 2])
-        ``path[k]`` is the position after ``k`` epochs; ``path[0]`` is the start.
+    path : ndarray, shape (R, *B[, 2])
+        ``path[i]`` is the position after ``recorded[i]`` epochs; ``path[0]`` is the start.
         After a run diverges its entries are NaN (see ``diverged_at``).
-    grads : ndarray, shape (E, *B[, 2])
-        The gradient used at each step.
-    learning_rates : ndarray, shape (E, *B)
-        The learning rate applied at each step (0 once a run has stopped or diverged).
+    grads : ndarray, shape (R - 1, *B[, 2])
+        The gradient used by the step that led to ``path[i + 1]`` (NaN once a run diverged).
+    learning_rates : ndarray, shape (R - 1, *B)
+        The learning rate of that step (0 once a run has stopped or diverged).
     stopped_at : ndarray of int, shape B
         Epoch at which the gradient magnitude fell below ``tol`` (-1: never, or no ``tol``).
     diverged_at : ndarray of int, shape B
-        Epoch whose update became non-finite or left ``|x| <= bound`` (-1: never).
+        Epoch after whose update the run met the divergence criterion (-1: never).
+    diverged_reason : ndarray of int8, shape B
+        Which rule of :mod:`course_utils.divergence` it met (0: none).
+    rule : DivergenceRule
+        The divergence criterion this call used (quoted by :meth:`divergence_report`).
+    recorded : ndarray of int, shape (R,)
+        The epochs ``path`` holds.
     """
 
     path: np.ndarray
@@ -44,13 +61,12 @@ class DescentResult:
     learning_rates: np.ndarray
     stopped_at: np.ndarray
     diverged_at: np.ndarray
+    diverged_reason: np.ndarray
+    rule: DivergenceRule
+    recorded: np.ndarray
+    epochs: int
     ndim: int = 1
     ascent: bool = False
-
-    @property
-    def epochs(self):
-        """Number of epochs run."""
-        return self.grads.shape[0]
 
     @property
     def final(self):
@@ -78,7 +94,12 @@ class DescentResult:
         k = np.asarray(epochs)
         if not np.issubdtype(k.dtype, np.integer) or np.any(k < 0) or np.any(k > self.epochs):
             raise ValueError(f"epochs must be integers in [0, {self.epochs}], got {epochs!r}")
-        return self.path[k]
+        index = np.searchsorted(self.recorded, k)
+        if np.any(self.recorded[np.minimum(index, self.recorded.size - 1)] != k):
+            raise ValueError(f"epochs {epochs!r} were not all recorded: this run kept epochs "
+                             f"{_epochs_text(self.recorded)}; run again with record='all' or a "
+                             "record=k that divides them")
+        return self.path[index]
 
     def __repr__(self):
         runs = int(np.prod(self.stopped_at.shape))
@@ -87,44 +108,78 @@ class DescentResult:
                 f"diverged={int(self.diverged.sum())}, stopped={int(self.stopped.sum())})")
 
     def divergence_report(self):
-        """A sentence for the learner: how many runs diverged and from which epoch."""
-        n = int(self.diverged.sum())
-        if n == 0:
-            return "No run diverged."
-        first = int(self.diverged_at[self.diverged].min())
-        runs = int(np.prod(self.stopped_at.shape))
-        return f"{n} of {runs} run(s) diverged; the first at epoch {first}."
+        """A sentence for the learner: whether, when and why runs diverged, and what that means."""
+        return divergence_report(self.diverged_at, self.diverged_reason, self.rule)
+
+
+def _epochs_text(recorded):
+    shown = ", ".join(str(int(e)) for e in recorded[:4])
+    return f"{shown}, ..., {int(recorded[-1])}" if recorded.size > 5 else ", ".join(str(int(e)) for e in recorded)
 
 
 def _gradient_fn(grad, ndim):
+    """(gradient function of x, loss function of x or None, ndim, objective or None)."""
     if ndim is not None:
         ndim = _validate.choice("ndim", _validate.integer("ndim", ndim), (1, 2))
     if isinstance(grad, Objective):
         if ndim not in (None, grad.ndim):
             raise ValueError(f"ndim must match the objective ({grad.name} is {grad.ndim}-D), got {ndim}")
-        return grad.raw_grad, grad.ndim
+        return grad
     if not callable(grad):
         raise ValueError(f"grad must be an Objective or a callable, got {grad!r}")
-    return grad, 1 if ndim is None else ndim
+    return None
 
 
 def _learning_rate_fn(learning_rate):
-    if isinstance(learning_rate, type):  # e.g. cu.fixed instead of cu.fixed(0.1)
+    """(schedule or None, constant rates or None)."""
+    if isinstance(learning_rate, type) or any(learning_rate is f for f in SCHEDULES.values()):
+        name = getattr(learning_rate, "__name__", repr(learning_rate))
         raise ValueError("learning_rate must be a number, an array or a schedule such as "
-                         f"cu.fixed(0.1), got the class {learning_rate.__name__}")
-    if isinstance(learning_rate, Schedule) or callable(learning_rate):
-        return learning_rate, ()
-    lr = _validate.positive_array("learning_rate", learning_rate)
-    return (lambda step, grad_norm: lr), lr.shape
+                         f"cu.fixed(0.1), got {name} itself (call it: {name}(0.1))")
+    if callable(learning_rate):
+        return learning_rate, None
+    return None, _validate.positive_array("learning_rate", learning_rate)
 
 
-def _magnitude(v, ndim):
-    """|v| per run: the sum of squares np.linalg.norm(v, axis=-1) computes, without its overhead."""
-    return np.abs(v) if ndim == 1 else np.sqrt(v[..., 0] * v[..., 0] + v[..., 1] * v[..., 1])
+def _record_epochs(record, epochs):
+    """The epochs a call keeps, from ``record="all" | "end" | k``."""
+    if isinstance(record, str):
+        _validate.choice("record", record, ("all", "end"))
+        step = 1 if record == "all" else epochs
+    else:
+        if isinstance(record, (bool, np.bool_)) or not isinstance(record, (int, np.integer)):
+            raise ValueError(f"record must be 'all', 'end' or an integer k >= 1, got {record!r}")
+        step = _validate.integer("record", int(record), minimum=1)
+    kept = np.arange(0, epochs + 1, step)
+    return kept if kept[-1] == epochs else np.append(kept, epochs)
+
+
+def _check_memory(n_recorded, batch, ndim, record, epochs):
+    runs = int(np.prod(batch))
+    point = runs * (2 if ndim == 2 else 1)
+    history = 8 * (n_recorded * point + (n_recorded - 1) * (point + runs))
+    working = 8 * 12 * point  # position, gradient, step buffers, optimiser state, masks
+    needed = history + working
+    if needed <= MEMORY_BUDGET:
+        return
+    per_epoch = 8 * (2 * point + runs)
+    k = -(-epochs // max((MEMORY_BUDGET - working) // per_epoch - 1, 1))
+    fits = (f"record='end' keeps only the start and the end (about {_size(8 * 3 * point + working)}), "
+            f"record={k} keeps one epoch in {k}") if working < MEMORY_BUDGET else "use fewer runs"
+    raise ValueError(f"record={record!r} with epochs={epochs} and {runs} run(s) would need about "
+                     f"{_size(needed)}, more than the {_size(MEMORY_BUDGET)} budget: {fits}, "
+                     "or ask for fewer epochs or runs")
+
+
+def _size(n):
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
 
 
 def gradient_descent(grad, start, *, learning_rate, epochs, ascent=False, tol=None,
-                     ndim=None, bound=1e8):
+                     ndim=None, bound=BOUND, record="all", optimizer=None):
     """Run gradient descent (or ascent) from many starts with many learning rates at once.
 
     Parameters
@@ -134,7 +189,7 @@ def gradient_descent(grad, start, *, learning_rate, epochs, ascent=False, tol=No
         ``(*B)`` (1-D) or ``(*B, 2)`` (2-D) to an array of the same shape.
     start : float or array_like, shape (*S) or (*S, 2)
         Starting point(s).
-    learning_rate : float, array_like of shape L, or Schedule
+    learning_rate : float, array_like of shape L, or schedule
         Step size(s) > 0. An array broadcasts against the start shape ``S`` (give it extra
         axes to form a grid); a schedule is called as ``schedule(step, grad_norm)``.
     epochs : int
@@ -146,12 +201,22 @@ def gradient_descent(grad, start, *, learning_rate, epochs, ascent=False, tol=No
     ndim : {1, 2}, optional
         Needed only when ``grad`` is a plain callable of 2-D points.
     bound : float, default 1e8
-        A run whose ``|x|`` exceeds this has run away and is marked diverged.
+        A run whose ``|x|`` exceeds this has run away. With an :class:`Objective` a run also
+        diverges when it leaves the plotted domain by a wide margin or its loss keeps rising:
+        the criterion of :mod:`course_utils.divergence`, quoted by ``divergence_report()``.
+    record : {"all", "end"} or int, default "all"
+        Which epochs to keep in the result: every one, only the start and the end (memory
+        proportional to the runs), or every ``k``-th (and the last). The numbers are the same
+        whatever is recorded. A history larger than :data:`MEMORY_BUDGET` is refused up front.
+    optimizer : Optimizer, optional
+        :func:`course_utils.momentum`, :func:`course_utils.rmsprop` or
+        :func:`course_utils.adam`; ``None`` is plain descent. Array hyperparameters
+        broadcast with the starts and learning rates like a learning-rate grid.
 
     Returns
     -------
     DescentResult
-        Path, gradients and learning rates at every step, plus stop/divergence epochs.
+        Path, gradients and learning rates at the recorded steps, plus stop/divergence epochs.
 
     Examples
     --------
@@ -162,73 +227,164 @@ def gradient_descent(grad, start, *, learning_rate, epochs, ascent=False, tol=No
     >>> grid = cu.gradient_descent(cu.quadratic, 1.0, learning_rate=[[0.01], [0.1]], epochs=5)
     >>> grid.final.shape
     (2, 1)
+    >>> cu.gradient_descent(cu.quadratic, 1.0, learning_rate=0.1, epochs=10**9)
+    Traceback (most recent call last):
+    ...
+    ValueError: record='all' with epochs=1000000000 and 1 run(s) would need about 22.4 GiB, more than the 1.0 GiB budget: record='end' keeps only the start and the end (about 120 bytes), record=23 keeps every 23-th epoch, or ask for fewer epochs or runs
     """
-    gradient, ndim = _gradient_fn(grad, ndim)
-    x = _validate.points("start", start, ndim).copy()
+    objective = _gradient_fn(grad, ndim)
+    ndim = objective.ndim if objective is not None else (1 if ndim is None else ndim)
+    x0 = _validate.points("start", start, ndim)
     epochs = _validate.integer("epochs", epochs, minimum=1)
     tol = _validate.positive_number("tol", tol, allow_none=True)
     bound = _validate.positive_number("bound", bound)
     ascent = _validate.flag("ascent", ascent)
-    lr_fn, lr_shape = _learning_rate_fn(learning_rate)
+    schedule, rates = _learning_rate_fn(learning_rate)
+    if optimizer is not None and not isinstance(optimizer, Optimizer):
+        raise ValueError(f"optimizer must be None or one of cu.momentum(), cu.rmsprop(), cu.adam(), "
+                         f"got {optimizer!r}")
+    recorded = _record_epochs(record, epochs)
 
-    start_shape = x.shape[:-1] if ndim == 2 else x.shape
+    start_shape = x0.shape[:-1] if ndim == 2 else x0.shape
+    shapes = {"learning_rate": () if rates is None else rates.shape,
+              "optimizer": () if optimizer is None else optimizer.shape}
     try:
-        batch = np.broadcast_shapes(start_shape, lr_shape)
+        batch = np.broadcast_shapes(start_shape, *shapes.values())
     except ValueError:
-        raise ValueError(f"learning_rate of shape {lr_shape} does not broadcast against start of shape "
+        raise ValueError(f"learning_rate of shape {shapes['learning_rate']} (and optimizer hyperparameters "
+                         f"of shape {shapes['optimizer']}) do not broadcast against start of shape "
                          f"{start_shape}; add an axis for a grid, e.g. np.array(rates)[:, None]") from None
     # A single start runs as a batch of one: numpy scalars take other code paths than arrays
     # (``**`` through C pow, for one), and a single run must equal the same run in any batch.
     single = batch == ()
     batch = batch or (1,)
-    x = np.broadcast_to(x, batch + (2,) * (ndim == 2)).copy()
-    sign = 1.0 if ascent else -1.0
+    _check_memory(recorded.size, batch, ndim, record, epochs)
 
-    path = np.empty((epochs + 1,) + x.shape)
-    grads = np.empty((epochs,) + x.shape)
-    rates = np.empty((epochs,) + batch)
-    stopped_at = np.full(batch, -1)
-    diverged_at = np.full(batch, -1)
-    path[0] = x
-
-    # |grad| is only needed by schedules and the stop test; runs that have stopped or diverged
-    # are masked out, and while none has, the masking is skipped (same numbers, fewer passes).
-    uses_norm = tol is not None or callable(learning_rate)
-    active = np.ones(batch, dtype=bool)
-    all_active = True
-    # Diverging runs overflow on purpose; they are reported through diverged_at instead.
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for step in range(epochs):
-            g = np.asarray(gradient(x), dtype=float)
-            norm = _magnitude(g, ndim) if uses_norm else None
-            if tol is not None:
-                newly = active & (norm < tol)
-                if newly.any():
-                    stopped_at[newly] = step
-                    active &= ~newly
-                    all_active = False
-            lr = np.asarray(lr_fn(step, norm))
-            if np.shape(lr) != batch:
-                lr = np.broadcast_to(lr, batch)
-            if not all_active:
-                lr = np.where(active, lr, 0.0)
-            step_size = lr[..., None] if ndim == 2 else lr
-            moved = x + sign * step_size * g
-            if all_active:
-                x = np.asarray(moved)
-            else:
-                x = np.where(active[..., None] if ndim == 2 else active, moved, x)
-            bad = ~(_magnitude(x, ndim) <= bound)
-            if not all_active:
-                bad &= active
-            if bad.any():
-                diverged_at[bad] = step + 1
-                x[bad] = np.nan
-                active &= ~bad
-                all_active = False
-            grads[step], rates[step], path[step + 1] = g, lr, x
-
+    rule = (DivergenceRule.for_domain(objective.domain, bound=bound) if objective is not None
+            else DivergenceRule(bound=bound, patience=None))
+    run = _Run(objective, grad, x0, batch, ndim, ascent, schedule, rates, optimizer, rule, tol)
+    out = run.loop(epochs, recorded)
     if single:
-        path, grads, rates = path[:, 0], grads[:, 0], rates[:, 0]
-        stopped_at, diverged_at = stopped_at[0, ...], diverged_at[0, ...]
-    return DescentResult(path, grads, rates, stopped_at, diverged_at, ndim=ndim, ascent=ascent)
+        out = [a[:, 0] for a in out[:3]] + [a[0, ...] for a in out[3:]]
+    return DescentResult(*out, rule=rule, recorded=recorded, epochs=epochs, ndim=ndim, ascent=ascent)
+
+
+class _Run:
+    """The state of one gradient_descent call: position, buffers and the run tracker."""
+
+    def __init__(self, objective, grad, x0, batch, ndim, ascent, schedule, rates, optimizer, rule, tol):
+        point = batch + (2,) * (ndim == 2)
+        self.ndim, self.batch, self.schedule = ndim, batch, schedule
+        self.x = np.array(np.broadcast_to(x0, point))  # owned, C-contiguous
+        self.start = self.x.copy()
+        self.g = np.empty(point)
+        self.step_buf = np.empty(point)
+        self.objective, self.grad = objective, grad
+        self.sign = 1.0 if ascent else -1.0
+        # sign * rate is exact (sign is +-1), so x + (sign * rate) * g has the bits of x -+ rate * g.
+        self.rates = None if rates is None else np.broadcast_to(rates, batch)
+        self.signed = None if rates is None else self.sign * self.rates
+        self.uses_norm = tol is not None or schedule is not None
+        self.state = None if optimizer is None else optimizer.start(batch, ndim)
+        self.tracker = RunTracker(batch, rule=rule, tol=tol)
+        self.loss_sign = -1.0 if ascent else 1.0
+        self.tracker.start(position=self.x, loss=self._loss())
+
+    def _loss(self):
+        """Every run's loss (``-f`` for ascent), or None when the objective is unknown."""
+        if self.objective is None:
+            return None
+        o, x = self.objective, self.x
+        with np.errstate(over="ignore", invalid="ignore"):
+            f = o.f(x) if o.ndim == 1 else o.f(x[..., 0], x[..., 1])
+        return f if self.loss_sign > 0 else -f
+
+    def _gradient(self):
+        """The gradient at ``self.x``, written into ``self.g``."""
+        o, x, g = self.objective, self.x, self.g
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if o is None:
+                out = self.grad(x)
+                if out is None:
+                    raise ValueError("grad returned None: the gradient function must return an array "
+                                     f"of the points' shape {x.shape} (a missing return?)")
+                try:
+                    np.copyto(g, out)
+                except (TypeError, ValueError):
+                    raise ValueError(f"grad must return numbers of the points' shape {x.shape}, got "
+                                     f"{type(out).__name__} of shape {np.shape(out)}") from None
+            elif o.ndim == 1:
+                np.copyto(g, o.df(x))
+            else:
+                gx, gy = o.df(x[..., 0], x[..., 1])
+                g[..., 0], g[..., 1] = gx, gy
+        return g
+
+    def _norm(self, g):
+        return np.abs(g) if self.ndim == 1 else np.sqrt(g[..., 0] * g[..., 0] + g[..., 1] * g[..., 1])
+
+    def loop(self, epochs, recorded):
+        n = recorded.size
+        x, tracker, two_d = self.x, self.tracker, self.ndim == 2
+        path = np.empty((n,) + x.shape)
+        grads = np.empty((n - 1,) + x.shape)
+        rates = np.empty((n - 1,) + self.batch)
+        path[0] = x
+        keep = np.zeros(epochs + 1, dtype=bool)
+        keep[recorded] = True
+        slot = 1
+        lr, signed = self.rates, self.signed
+        # Diverging runs overflow on purpose; they are reported through diverged_at instead.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for step in range(epochs):
+                g = self._gradient()
+                norm = self._norm(g) if self.uses_norm else None
+                tracker.stop_small(step, norm)
+                if self.schedule is not None:
+                    lr = self._scheduled(step, norm)
+                    signed = self.sign * lr
+                if not tracker.all_active:
+                    lr = np.where(tracker.active, lr, 0.0)
+                    signed = self.sign * lr
+                direction = g if self.state is None else self.state.direction(g)
+                np.multiply(direction, signed[..., None] if two_d else signed, out=self.step_buf)
+                if tracker.all_active:
+                    np.add(x, self.step_buf, out=x)
+                else:
+                    alive = tracker.active[..., None] if two_d else tracker.active
+                    np.add(x, self.step_buf, out=x, where=alive)
+                bad = tracker.check(step + 1, position=x, loss=self._loss())
+                if bad is not None:
+                    # Park a diverged run at its start: its gradient stays finite and the fast
+                    # checks stay valid; it is reported as NaN from here on.
+                    x[bad] = self.start[bad]
+                if keep[step + 1]:
+                    self._write(path, grads, rates, slot, g, lr, step)
+                    slot += 1
+        return path, grads, rates, tracker.stopped_at, tracker.diverged_at, tracker.reason
+
+    def _scheduled(self, step, norm):
+        try:
+            lr = np.asarray(self.schedule(step, norm), dtype=float)
+            lr = lr if lr.shape == self.batch else np.broadcast_to(lr, self.batch)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"learning_rate: the schedule {self.schedule!r} must take (step, grad_norm) "
+                             f"and return rates broadcastable to {self.batch} ({error})") from None
+        if not lr.min() >= 0 or not np.isfinite(lr.max()):
+            raise ValueError(f"learning_rate: the schedule {self.schedule!r} returned a rate that is "
+                             f"negative or not finite at step {step} (min {lr.min()!r}, max {lr.max()!r})")
+        return lr
+
+    def _write(self, path, grads, rates, slot, g, lr, step):
+        """Record the step that led to epoch ``step + 1``; diverged runs read as NaN."""
+        x, tracker = self.x, self.tracker
+        rates[slot - 1] = lr
+        if tracker.all_active:
+            path[slot], grads[slot - 1] = x, g
+            return
+        gone, before = tracker.diverged_at >= 0, tracker.diverged_at >= 0
+        before &= tracker.diverged_at <= step  # the gradient that threw a run away is still its own
+        if self.ndim == 2:
+            gone, before = gone[..., None], before[..., None]
+        np.copyto(path[slot], np.where(gone, np.nan, x))
+        np.copyto(grads[slot - 1], np.where(before, np.nan, g))

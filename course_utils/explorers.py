@@ -375,7 +375,7 @@ def compute_gradient_problems(problem="vanishing", *, learning_rate=0.1, start=2
 
     >>> e = compute_gradient_problems("exploding", learning_rate=0.2, start=2.5)
     >>> e.diverged, e.message
-    (True, 'Diverged at epoch 3: the steps grew without bound. Try a smaller learning rate or a start closer to 0.')
+    (True, 'Diverged at epoch 1: the steps grew without bound. Try a smaller learning rate or a start closer to 0.')
     """
     problem = _validate.choice("problem", problem, tuple(GRADIENT_PROBLEMS))
     objective = GRADIENT_PROBLEMS[problem]

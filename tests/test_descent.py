@@ -8,15 +8,25 @@ import pytest
 import course_utils as cu
 
 
-def reference_run(grad, start, lr, epochs, *, ascent=False, tol=None, bound=1e8):
+def reference_run(grad, start, lr, epochs, *, ascent=False, tol=None, bound=1e8, objective=None):
     """One run written out as plainly as notebook 01 does it: an independent reference.
 
     ``grad`` maps one point (a float, or a length-2 array) to its gradient; ``lr`` is a float or
-    a function ``lr(step, grad_norm)``. Returns (path, stopped_at, diverged_at).
+    a function ``lr(step, grad_norm)``. With ``objective`` the run also diverges the two other
+    ways course_utils.divergence documents: outside the plotted domain widened by its width on
+    each side (or beyond the start, if it started farther out), or a loss (``f``, ``-f`` for
+    ascent) that rose 5 steps in a row above its start. Returns (path, stopped_at, diverged_at).
     """
     x = np.array(start, dtype=float)
     path = [x.copy()]
     stopped_at = diverged_at = -1
+    if objective is not None:
+        lo, hi = np.array(objective.domain, dtype=float).reshape(-1, 2).T
+        lo, hi = lo - (hi - lo), hi + (hi - lo)
+        lo, hi = np.minimum(lo, x), np.maximum(hi, x)
+        loss = (lambda p: -objective(p)) if ascent else objective
+        first = last = loss(x)
+        rises = 0
     with np.errstate(all="ignore"):
         for step in range(epochs):
             if stopped_at < 0 and diverged_at < 0:
@@ -28,7 +38,14 @@ def reference_run(grad, start, lr, epochs, *, ascent=False, tol=None, bound=1e8)
                     rate = lr(step, norm) if callable(lr) else lr
                     x = x + rate * g if ascent else x - rate * g
                     size = abs(x) if x.ndim == 0 else np.sqrt(x[0] * x[0] + x[1] * x[1])
-                    if not size <= bound:
+                    gone = not size <= bound
+                    if objective is not None and not gone:
+                        gone = bool(np.any(x < lo) or np.any(x > hi))
+                        now = loss(x)
+                        rises = rises + 1 if now > last and now > first else 0
+                        last = now
+                        gone = gone or rises >= 5
+                    if gone:
                         diverged_at = step + 1
                         x = np.full_like(x, np.nan)
             path.append(x.copy())
@@ -79,7 +96,7 @@ CASES_1D = [
 def test_single_1d_runs_match_the_plain_loop(obj, starts, rates, ascent, no_warnings):
     for s, lr in itertools.product(starts, rates):
         r = cu.gradient_descent(obj, s, learning_rate=lr, epochs=40, ascent=ascent)
-        path, stopped, diverged = reference_run(obj.grad, s, lr, 40, ascent=ascent)
+        path, stopped, diverged = reference_run(obj.grad, s, lr, 40, ascent=ascent, objective=obj)
         assert np.array_equal(r.path, path, equal_nan=True)
         assert (r.stopped_at, r.diverged_at) == (stopped, diverged)
 
@@ -88,7 +105,7 @@ def test_single_1d_runs_match_the_plain_loop(obj, starts, rates, ascent, no_warn
 def test_single_2d_runs_match_the_plain_loop(obj, no_warnings):
     for s, lr in itertools.product([(0.5, -0.5), (-1.0, 0.2), (0.0, 1e-3)], [0.01, 0.1, 0.6]):
         r = cu.gradient_descent(obj, s, learning_rate=lr, epochs=60)
-        path, stopped, diverged = reference_run(obj.grad, s, lr, 60)
+        path, stopped, diverged = reference_run(obj.grad, s, lr, 60, objective=obj)
         assert np.array_equal(r.path, path, equal_nan=True)
         assert (r.stopped_at, r.diverged_at) == (stopped, diverged)
 
@@ -181,7 +198,8 @@ def test_plain_callables_in_1d_and_2d():
 
 def _negated(obj):
     if obj.ndim == 1:
-        return cu.Objective("neg_" + obj.name, "-f", lambda x: -obj.f(x), lambda x: -obj.df(x))
+        return cu.Objective("neg_" + obj.name, "-f", lambda x: -obj.f(x), lambda x: -obj.df(x),
+                            domain=obj.domain)
     return cu.Objective("neg_" + obj.name, "-f", lambda x, y: -obj.f(x, y),
                         lambda x, y: tuple(-g for g in obj.df(x, y)), ndim=2, domain=obj.domain)
 
@@ -202,11 +220,19 @@ def test_ascent_equals_descent_on_minus_f(obj, tol, no_warnings):
     # flip the gradient's sign in a plain callable: the other solution in the notes
     flipped = cu.gradient_descent(lambda x: -obj.raw_grad(x), starts, learning_rate=rates,
                                   epochs=100, tol=tol, ndim=obj.ndim)
-    for other in (down, flipped):
-        assert np.array_equal(up.path, other.path, equal_nan=True)
-        assert np.array_equal(up.grads, -other.grads, equal_nan=True)
-        for name in ("learning_rates", "stopped_at", "diverged_at"):
-            assert np.array_equal(getattr(up, name), getattr(other, name)), name
+    assert np.array_equal(up.path, down.path, equal_nan=True)
+    assert np.array_equal(up.grads, -down.grads, equal_nan=True)
+    for name in ("learning_rates", "stopped_at", "diverged_at"):
+        assert np.array_equal(getattr(up, name), getattr(down, name)), name
+    # A plain callable carries no domain and no loss, so only the size rule can stop it: the
+    # same numbers for every run the objective's rules let through, and up to where they stopped.
+    kept = ~up.diverged
+    assert np.array_equal(up.path[:, kept], flipped.path[:, kept])
+    assert np.array_equal(up.stopped_at, flipped.stopped_at)
+    for i, j in zip(*np.nonzero(up.diverged)):
+        k = up.diverged_at[i, j]
+        assert np.array_equal(up.path[:k, i, j], flipped.path[:k, i, j])
+        assert flipped.diverged_at[i, j] in (-1,) or flipped.diverged_at[i, j] >= k
     assert up.ascent and not down.ascent
     assert repr(up).startswith("DescentResult(ascent,")
 
@@ -260,16 +286,50 @@ def test_learning_rate_at_the_edge_oscillates_without_diverging():
 def test_divergence_is_flagged_at_the_right_epoch(recwarn):
     r = cu.gradient_descent(cu.steep, [0.5, 2.0, 3.0], learning_rate=0.1, epochs=20)
     assert len(recwarn) == 0
+    # 3 -> -7.8 -> 182.02: outside [-9, 9] (steep is plotted on [-3, 3]) at epoch 2
+    np.testing.assert_array_equal(r.diverged_at, [-1, -1, 2])
+    np.testing.assert_array_equal(r.diverged, [False, False, True])
+    assert np.all(np.isfinite(r.path[:2, 2])) and r.path[1, 2] == pytest.approx(-7.8)
+    assert np.all(np.isnan(r.path[2:, 2]))
+    assert np.all(r.learning_rates[2:, 2] == 0) and np.all(r.learning_rates[:2, 2] == 0.1)
+    assert np.all(np.isfinite(r.grads[:2, 2])) and np.all(np.isnan(r.grads[2:, 2]))
+    assert np.all(np.isfinite(r.path[:, :2]))
+    assert r.divergence_report() == (
+        "1 of 3 runs diverged; the first at epoch 2 (it left [-9, 9]). " + r.rule.describe())
+    assert "[-9, 9] (the plotted domain [-3, 3] widened by its width on each side)" in r.rule.describe()
+    assert repr(r) == "DescentResult(descent, runs=3, epochs=20, diverged=1, stopped=0)"
+    assert np.isnan(r.at(5)[2]) and np.isfinite(r.at(1)[2])
+
+
+def test_a_plain_gradient_function_diverges_only_by_size(no_warnings):
+    # the same landscape as steep, without its domain or loss: only |x| > 1e8 or NaN count
+    r = cu.gradient_descent(lambda x: 4 * (x * x * x), [0.5, 2.0, 3.0], learning_rate=0.1, epochs=20)
     # 3 -> -7.8 -> 182.02 -> -2.4e6 -> 5.6e18 (> 1e8): diverged at epoch 4
     np.testing.assert_array_equal(r.diverged_at, [-1, -1, 4])
-    np.testing.assert_array_equal(r.diverged, [False, False, True])
     assert np.all(np.isfinite(r.path[:4, 2])) and abs(r.path[3, 2]) > 1e6
     assert np.all(np.isnan(r.path[4:, 2]))
-    assert np.all(r.learning_rates[4:, 2] == 0) and np.all(r.learning_rates[:4, 2] == 0.1)
-    assert np.all(np.isfinite(r.path[:, :2]))
-    assert r.divergence_report() == "1 of 3 run(s) diverged; the first at epoch 4."
-    assert repr(r) == "DescentResult(descent, runs=3, epochs=20, diverged=1, stopped=0)"
-    assert np.isnan(r.at(5)[2]) and np.isfinite(r.at(3)[2])
+    assert r.divergence_report() == (
+        "1 of 3 runs diverged; the first at epoch 4 (its position exceeded 1e+08 in size). "
+        "A run counts as diverged when its position stops being finite or exceeds 1e+08 in size.")
+
+
+def test_a_slow_runaway_is_caught_by_its_rising_loss(no_warnings):
+    # lr = 0.35 > 1/3 on the quadratic: |x - 0.5| grows by 10 % a step, far inside every bound
+    r = cu.gradient_descent(cu.quadratic, 1.0, learning_rate=0.35, epochs=30)
+    assert r.diverged_at == 5 and r.diverged_reason == 4
+    free = cu.gradient_descent(lambda x: 6 * x - 3, 1.0, learning_rate=0.35, epochs=30)
+    assert not free.diverged and np.all(np.abs(free.path) < 10)  # the size rule alone never fires
+    np.testing.assert_array_equal(r.path[:5], free.path[:5])
+    assert r.divergence_report().startswith(
+        "Diverged at epoch 5: its loss rose for 5 steps in a row above its starting value. A run counts")
+    # ... while lr = 1/3 exactly oscillates with a constant loss and is not called diverged
+    assert not cu.gradient_descent(cu.quadratic, 0.0, learning_rate=1 / 3, epochs=200).diverged
+
+
+def test_a_start_outside_the_domain_is_not_divergence_by_itself(no_warnings):
+    r = cu.gradient_descent(cu.quadratic, [30.0, -40.0], learning_rate=0.1, epochs=60)
+    assert not r.diverged.any()
+    np.testing.assert_allclose(r.final, 0.5, atol=1e-9)
 
 
 def test_divergence_over_a_learning_rate_grid(no_warnings):
@@ -279,13 +339,14 @@ def test_divergence_over_a_learning_rate_grid(no_warnings):
     expected = np.array([[False, False, False]] * 2 + [[False, True, True]] * 3)
     np.testing.assert_array_equal(r.diverged, expected)
     for i, j in zip(*np.nonzero(expected)):
-        path, _, diverged_at = reference_run(cu.quadratic.grad, [0.5, 1.0, -2.0][j], rates[i, 0], 200)
+        path, _, diverged_at = reference_run(cu.quadratic.grad, [0.5, 1.0, -2.0][j], rates[i, 0], 200,
+                                             objective=cu.quadratic)
         assert r.diverged_at[i, j] == diverged_at > 0
         assert np.all(np.isnan(r.path[diverged_at:, i, j]))
         assert np.all(np.isfinite(r.path[:diverged_at, i, j]))
     first = r.diverged_at[r.diverged].min()
     assert first == r.diverged_at[4, 2]  # lr = 1 from the start farthest from 0.5
-    assert r.divergence_report() == f"6 of 15 run(s) diverged; the first at epoch {first}."
+    assert r.divergence_report().startswith(f"6 of 15 runs diverged; the first at epoch {first} (")
     # the larger the rate, the sooner it diverges
     assert r.diverged_at[4, 1] < r.diverged_at[3, 1] < r.diverged_at[2, 1]
 
@@ -293,16 +354,26 @@ def test_divergence_over_a_learning_rate_grid(no_warnings):
 def test_2d_divergence_marks_the_whole_point(no_warnings):
     # descent on the saddle runs away along y (y doubles each step with lr = 0.5)
     r = cu.gradient_descent(cu.saddle, [[1.0, 0.0], [0.0, 1.0], [1.0, 1e-3]], learning_rate=0.5, epochs=40)
-    np.testing.assert_array_equal(r.diverged_at, [-1, 27, 37])  # 2**27 > 1e8, 1e-3 * 2**37 > 1e8
-    assert np.all(np.isnan(r.path[27:, 1])) and np.all(np.isfinite(r.path[:27, 1]))
+    # y leaves [-6, 6] (the saddle is plotted on [-2, 2]): 2**3 > 6, 1e-3 * 2**13 > 6
+    np.testing.assert_array_equal(r.diverged_at, [-1, 3, 13])
+    assert np.all(np.isnan(r.path[3:, 1])) and np.all(np.isfinite(r.path[:3, 1]))
     np.testing.assert_array_equal(r.final[0], [0.0, 0.0])
+    # the same gradient as a plain function runs on until |x| > 1e8: 2**27, 1e-3 * 2**37
+    plain = cu.gradient_descent(lambda p: p * [2.0, -2.0], [[1.0, 0.0], [0.0, 1.0], [1.0, 1e-3]],
+                                learning_rate=0.5, epochs=40, ndim=2)
+    np.testing.assert_array_equal(plain.diverged_at, [-1, 27, 37])
+    assert np.all(np.isnan(plain.path[27:, 1])) and np.all(np.isfinite(plain.path[:27, 1]))
 
 
 def test_bound_sets_what_counts_as_running_away(no_warnings):
-    r = cu.gradient_descent(cu.saddle, [0.0, 1.0], learning_rate=0.5, epochs=40, bound=10.0)
+    saddle_grad = lambda p: p * [2.0, -2.0]  # noqa: E731
+    r = cu.gradient_descent(saddle_grad, [0.0, 1.0], learning_rate=0.5, epochs=40, bound=10.0, ndim=2)
     assert r.diverged_at == 4  # 1, 2, 4, 8, 16 > 10
-    r = cu.gradient_descent(cu.saddle, [0.0, 1.0], learning_rate=0.5, epochs=10, bound=1e6)
+    r = cu.gradient_descent(saddle_grad, [0.0, 1.0], learning_rate=0.5, epochs=10, bound=1e6, ndim=2)
     assert r.diverged_at == -1 and r.final[1] == 1024.0
+    # with the objective, leaving [-6, 6] comes first unless the bound is tighter
+    assert cu.gradient_descent(cu.saddle, [0.0, 1.0], learning_rate=0.5, epochs=40).diverged_at == 3
+    assert cu.gradient_descent(cu.saddle, [0.0, 1.0], learning_rate=0.5, epochs=40, bound=3.0).diverged_at == 2
 
 
 def test_nan_from_the_gradient_counts_as_divergence(no_warnings):
@@ -374,7 +445,7 @@ def test_tol_uses_the_length_of_the_2d_gradient():
 def test_tol_does_not_hide_divergence():
     r = cu.gradient_descent(cu.steep, [0.0, 3.0], learning_rate=0.1, epochs=10, tol=1e-3)
     np.testing.assert_array_equal(r.stopped_at, [0, -1])
-    np.testing.assert_array_equal(r.diverged_at, [-1, 4])
+    np.testing.assert_array_equal(r.diverged_at, [-1, 2])
 
 
 # --- reading one run at several epoch counts ------------------------------------------------

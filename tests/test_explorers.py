@@ -109,7 +109,7 @@ def test_gradient_problems_vanishing_barely_moves():
 def test_gradient_problems_exploding_reports_divergence():
     e = cu.compute_gradient_problems("exploding", learning_rate=0.2, start=2.5)
     assert e.diverged
-    assert e.message == ("Diverged at epoch 3: the steps grew without bound. "
+    assert e.message == ("Diverged at epoch 1: the steps grew without bound. "
                          "Try a smaller learning rate or a start closer to 0.")
     assert "final x = diverged" in e.readout
     assert "Diverged" in repr(e)
@@ -168,8 +168,8 @@ def test_draw_diverged_run_shows_message_and_stays_on_the_domain():
     ax_f, ax_g = cu.draw_gradient_problems(e)
     assert ax_f.get_xlim() == cu.steep.domain  # the runaway path does not rescale the plot
     assert ax_f.get_ylim()[1] < 100
-    assert any("Diverged at epoch 3" in t.get_text().replace("\n", " ") for t in ax_g.texts)
-    assert _lines_with_label(ax_f, "diverged (epoch 3)")
+    assert any("Diverged at epoch 1" in t.get_text().replace("\n", " ") for t in ax_g.texts)
+    assert _lines_with_label(ax_f, "diverged (epoch 1)")
     png = cu.figure_png(ax_f.figure)
     assert np.isfinite(_png_pixels(png)).all()
 
