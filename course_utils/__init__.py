@@ -20,9 +20,11 @@ _SURFACE = {
     "analysis": ("Extremum", "basin_map", "locate_extrema", "nearest_label", "restart_success",
                  "restart_success_theory", "unique_points"),
     "checks": ("below", "check_close", "check_true"),
-    "descent": ("DescentResult", "gradient_descent"),
+    "descent": ("DescentResult", "MEMORY_BUDGET", "gradient_descent"),
+    "divergence": ("BOUND", "DivergenceRule", "MARGIN", "PATIENCE", "RunTracker", "divergence_report"),
     "functions": ("OBJECTIVES", "Objective", "cos_bowl", "peaks", "plateau", "quadratic", "saddle", "sextic",
                   "steep"),
+    "optimizers": ("OPTIMIZERS", "Optimizer", "adam", "momentum", "rmsprop"),
     "schedules": ("SCHEDULES", "Schedule", "fixed", "gradient_based", "time_based"),
     "timing": ("Timer", "format_seconds"),
     # Imported on first use: drawing code (matplotlib) and notebook 00's check (importlib.metadata).

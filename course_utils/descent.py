@@ -141,15 +141,18 @@ def _learning_rate_fn(learning_rate):
     return None, _validate.positive_array("learning_rate", learning_rate)
 
 
-def _record_epochs(record, epochs):
-    """The epochs a call keeps, from ``record="all" | "end" | k``."""
+def _record_step(record, epochs):
+    """Every how many epochs a call keeps the position, from ``record="all" | "end" | k``."""
     if isinstance(record, str):
         _validate.choice("record", record, ("all", "end"))
-        step = 1 if record == "all" else epochs
-    else:
-        if isinstance(record, (bool, np.bool_)) or not isinstance(record, (int, np.integer)):
-            raise ValueError(f"record must be 'all', 'end' or an integer k >= 1, got {record!r}")
-        step = _validate.integer("record", int(record), minimum=1)
+        return 1 if record == "all" else epochs
+    if isinstance(record, (bool, np.bool_)) or not isinstance(record, (int, np.integer)):
+        raise ValueError(f"record must be 'all', 'end' or an integer k >= 1, got {record!r}")
+    return _validate.integer("record", int(record), minimum=1)
+
+
+def _recorded(step, epochs):
+    """The epochs kept: 0, step, 2 step, ... and always the last."""
     kept = np.arange(0, epochs + 1, step)
     return kept if kept[-1] == epochs else np.append(kept, epochs)
 
@@ -227,10 +230,10 @@ def gradient_descent(grad, start, *, learning_rate, epochs, ascent=False, tol=No
     >>> grid = cu.gradient_descent(cu.quadratic, 1.0, learning_rate=[[0.01], [0.1]], epochs=5)
     >>> grid.final.shape
     (2, 1)
-    >>> cu.gradient_descent(cu.quadratic, 1.0, learning_rate=0.1, epochs=10**9)
+    >>> cu.gradient_descent(cu.quadratic, 1.0, learning_rate=0.1, epochs=10**9)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: record='all' with epochs=1000000000 and 1 run(s) would need about 22.4 GiB, more than the 1.0 GiB budget: record='end' keeps only the start and the end (about 120 bytes), record=23 keeps every 23-th epoch, or ask for fewer epochs or runs
+    ValueError: record='all' with epochs=1000000000 and 1 run(s) would need about 22.4 GiB, ...
     """
     objective = _gradient_fn(grad, ndim)
     ndim = objective.ndim if objective is not None else (1 if ndim is None else ndim)
@@ -243,7 +246,7 @@ def gradient_descent(grad, start, *, learning_rate, epochs, ascent=False, tol=No
     if optimizer is not None and not isinstance(optimizer, Optimizer):
         raise ValueError(f"optimizer must be None or one of cu.momentum(), cu.rmsprop(), cu.adam(), "
                          f"got {optimizer!r}")
-    recorded = _record_epochs(record, epochs)
+    every = _record_step(record, epochs)
 
     start_shape = x0.shape[:-1] if ndim == 2 else x0.shape
     shapes = {"learning_rate": () if rates is None else rates.shape,
@@ -258,7 +261,8 @@ def gradient_descent(grad, start, *, learning_rate, epochs, ascent=False, tol=No
     # (``**`` through C pow, for one), and a single run must equal the same run in any batch.
     single = batch == ()
     batch = batch or (1,)
-    _check_memory(recorded.size, batch, ndim, record, epochs)
+    _check_memory(epochs // every + 1 + (epochs % every > 0), batch, ndim, record, epochs)
+    recorded = _recorded(every, epochs)
 
     rule = (DivergenceRule.for_domain(objective.domain, bound=bound) if objective is not None
             else DivergenceRule(bound=bound, patience=None))

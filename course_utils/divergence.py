@@ -118,7 +118,8 @@ class DivergenceRule:
 
     def describe(self):
         """One sentence: what counts as diverged in this experiment, with the numbers."""
-        parts = [f"its {self.quantity} stops being finite or exceeds {_fmt(self.bound)} in size"]
+        s = "" if self.quantity.endswith("s") else "s"  # "its position stops", "its weights stop"
+        parts = [f"its {self.quantity} stop{s} being finite or exceed{s} {_fmt(self.bound)} in size"]
         if self.domain is not None:
             parts.append(f"leaves {self._box_text()}")
         if self.patience is not None:
@@ -150,7 +151,7 @@ def divergence_report(diverged_at, reason, rule, *, noun="run"):
     noun : str, default "run"
         What one run is called ("run", "training run").
 
-    >>> rule = DivergenceRule(bound=1e8)
+    >>> rule = DivergenceRule(bound=1e8, patience=None)
     >>> divergence_report(-1, 0, rule)
     'The run did not diverge.'
     >>> print(divergence_report([-1, 3, 7], [0, 1, 2], rule))

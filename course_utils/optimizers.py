@@ -4,20 +4,17 @@ All three keep running averages of the gradient ``g`` (per run, per coordinate) 
 a *direction* ``d`` instead of ``g`` itself; :func:`course_utils.gradient_descent` then applies
 ``x <- x - learning_rate * d`` exactly as it applies plain descent:
 
-==========  ===================================================================  ================
-optimiser   state update at step ``t = 1, 2, ...``                               direction ``d``
-==========  ===================================================================  ================
-momentum    :math:`m \leftarrow \beta m + g`                                      :math:`m`
-RMSProp     :math:`v \leftarrow \beta_2 v + (1-\beta_2) g^2`                      :math:`g / (\sqrt{v} + \epsilon)`
-Adam        :math:`m \leftarrow \beta_1 m + (1-\beta_1) g`, ``v`` as RMSProp      :math:`\hat m / (\sqrt{\hat v} + \epsilon)`
-==========  ===================================================================  ================
+* **momentum**: :math:`m \leftarrow \beta m + g`, direction :math:`m`;
+* **RMSProp**: :math:`v \leftarrow \beta v + (1-\beta) g^2`, direction :math:`g / (\sqrt{v} + \epsilon)`;
+* **Adam**: :math:`m \leftarrow \beta_1 m + (1-\beta_1) g` and :math:`v` as RMSProp (with
+  :math:`\beta_2`), direction :math:`\hat m / (\sqrt{\hat v} + \epsilon)`,
 
 with Adam's bias corrections :math:`\hat m = m / (1 - \beta_1^t)`, :math:`\hat v = v / (1 - \beta_2^t)`.
 Momentum with ``beta = 0`` is plain descent, bit for bit. Hyperparameters may be arrays: they
 broadcast against the starts and learning rates, so a grid over ``beta`` is one call.
 
 >>> import numpy as np, course_utils as cu
->>> r = cu.gradient_descent(cu.quadratic, 2.0, learning_rate=0.05, epochs=100, optimizer=cu.momentum(beta=0.8))
+>>> r = cu.gradient_descent(cu.quadratic, 2.0, learning_rate=0.05, epochs=200, optimizer=cu.momentum(beta=0.5))
 >>> round(float(r.final), 6)
 0.5
 >>> cu.adam()
@@ -159,7 +156,7 @@ def momentum(beta=0.9):
     beta : float or array_like in [0, 1), default 0.9
         How much of the previous velocity is kept; 0 is plain descent.
     """
-    opt = Optimizer("momentum", beta1=beta)
+    opt = Optimizer("momentum", beta1=_fraction("beta", beta))
     opt._shown = {"beta": opt.beta1}
     return opt
 
@@ -174,7 +171,7 @@ def rmsprop(beta=0.9, *, eps=1e-8):
     eps : float or array_like > 0, default 1e-8
         Keeps the division finite where the gradient vanishes.
     """
-    opt = Optimizer("rmsprop", beta2=beta, eps=eps)
+    opt = Optimizer("rmsprop", beta2=_fraction("beta", beta), eps=eps)
     opt._shown = {"beta": opt.beta2, "eps": opt.eps}
     return opt
 
@@ -191,7 +188,8 @@ def adam(beta1=0.9, beta2=0.999, *, eps=1e-8):
     beta2 : float or array_like in [0, 1), default 0.999
     eps : float or array_like > 0, default 1e-8
     """
-    opt = Optimizer("adam", beta1=beta1, beta2=beta2, eps=eps, average=True, bias_correction=True)
+    opt = Optimizer("adam", beta1=_fraction("beta1", beta1), beta2=_fraction("beta2", beta2), eps=eps,
+                    average=True, bias_correction=True)
     opt._shown = {"beta1": opt.beta1, "beta2": opt.beta2, "eps": opt.eps}
     return opt
 
