@@ -165,7 +165,8 @@ def basin_map(objective, xs, ys=None, *, learning_rate, epochs, targets=None, as
             kind = "maxima" if ascent else "minima"
             raise ValueError(f"targets must be given: {objective.name} lists no known {kind}")
     targets = _targets(objective, targets)
-    result = gradient_descent(objective, starts, learning_rate=learning_rate, epochs=epochs, ascent=ascent)
+    result = gradient_descent(objective, starts, learning_rate=learning_rate, epochs=epochs, ascent=ascent,
+                              record="end")
     return nearest_label(result.final, targets, tol=tol)
 
 
@@ -289,7 +290,8 @@ def locate_extrema(objective, starts, *, learning_rate, epochs, decimals=3, grad
     decimals = _validate.integer("decimals", decimals, minimum=0)
     found = []
     for kind, ascent in (("minimum", False), ("maximum", True)):
-        run = gradient_descent(objective, starts, learning_rate=learning_rate, epochs=epochs, ascent=ascent)
+        run = gradient_descent(objective, starts, learning_rate=learning_rate, epochs=epochs, ascent=ascent,
+                               record="end")
         ends = _settled(objective, run.final, grad_tol)
         found += _group(objective, ends, kind, decimals)
     return found

@@ -169,3 +169,18 @@ def test_locate_extrema_nothing_settled_is_empty():
 def test_bad_input_raises_value_error_naming_the_parameter(call, name):
     with pytest.raises(ValueError, match=rf"\b{name}\b"):
         call()
+
+
+def test_basin_map_memory_does_not_grow_with_the_epochs():
+    import tracemalloc
+
+    xs = ys = np.linspace(-3, 3, 40)
+
+    def peak(epochs):
+        tracemalloc.start()
+        cu.basin_map(cu.peaks, xs, ys, learning_rate=0.05, epochs=epochs)
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return top
+
+    assert peak(400) < 1.5 * peak(20)  # the whole path would be 20x larger

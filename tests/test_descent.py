@@ -554,3 +554,73 @@ def test_learning_rates_that_do_not_broadcast_against_the_starts():
 def test_a_schedule_class_instead_of_an_instance_is_rejected():
     with pytest.raises(ValueError, match="learning_rate"):
         run(learning_rate=cu.fixed)
+
+
+# --- what is recorded, and memory ----------------------------------------------------------
+
+@pytest.mark.parametrize("record, kept", [("all", list(range(13))), ("end", [0, 12]), (5, [0, 5, 10, 12]),
+                                          (4, [0, 4, 8, 12]), (12, [0, 12]), (50, [0, 12])])
+@pytest.mark.parametrize("tol", [None, 1e-3])
+def test_record_keeps_the_same_numbers_at_fewer_epochs(record, kept, tol):
+    starts = np.array([-1.9, -0.4, 0.2, 1.95])
+    rates = np.array([0.01, 0.05, 0.2])[:, None]
+    full = cu.gradient_descent(cu.sextic, starts, learning_rate=rates, epochs=12, tol=tol)
+    part = cu.gradient_descent(cu.sextic, starts, learning_rate=rates, epochs=12, tol=tol, record=record)
+    assert part.recorded.tolist() == kept and part.epochs == 12
+    assert np.array_equal(part.path, full.path[kept], equal_nan=True)
+    steps = np.array(kept[1:]) - 1  # the step that led to each recorded epoch
+    assert np.array_equal(part.grads, full.grads[steps], equal_nan=True)
+    assert np.array_equal(part.learning_rates, full.learning_rates[steps])
+    for name in ("stopped_at", "diverged_at", "diverged_reason"):
+        assert np.array_equal(getattr(part, name), getattr(full, name)), name
+    assert np.array_equal(part.final, full.final, equal_nan=True)
+    assert np.array_equal(part.at(kept), full.at(kept), equal_nan=True)
+    assert full.diverged.any()
+
+
+def test_at_an_epoch_that_was_not_recorded_says_so():
+    r = cu.gradient_descent(cu.quadratic, 1.0, learning_rate=0.1, epochs=20, record=5)
+    assert float(r.at(10)) == float(cu.gradient_descent(cu.quadratic, 1.0, learning_rate=0.1, epochs=10).final)
+    with pytest.raises(ValueError, match=r"^epochs 7 were not all recorded.*record='all'"):
+        r.at(7)
+
+
+@pytest.mark.parametrize("record", ["some", "", None, 0, -2, 2.5, True, [1]])
+def test_bad_record_names_the_parameter(record):
+    with pytest.raises(ValueError, match=r"^record\b"):
+        run(record=record)
+
+
+def test_a_history_beyond_the_budget_is_refused_at_once():
+    import time
+
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError) as info:
+        cu.gradient_descent(cu.quadratic, 1.0, learning_rate=0.1, epochs=10**9)
+    assert time.perf_counter() - t0 < 0.5
+    text = str(info.value)
+    assert text.startswith("record='all' with epochs=1000000000 and 1 run(s) would need about 22.4 GiB")
+    assert "1.0 GiB budget" in text and "record='end'" in text
+    k = int(text.split("record=")[3].split()[0])  # the suggested record=k really fits
+    fits = cu.descent._check_memory(10**9 // k + 2, (1,), 1, k, 10**9)
+    assert fits is None and cu.MEMORY_BUDGET == 2**30
+    # a 300 x 300 basin map over 5,000 epochs would need ~17 GiB with the whole path
+    grid = np.zeros((300, 300, 2))
+    with pytest.raises(ValueError, match=r"would need about 1[0-9]\.\d GiB"):
+        cu.gradient_descent(cu.peaks, grid, learning_rate=0.05, epochs=5000)
+
+
+def test_recording_only_the_end_uses_memory_proportional_to_the_runs():
+    import tracemalloc
+
+    starts = np.linspace(-1.9, 1.9, 2000)
+
+    def peak(epochs):
+        tracemalloc.start()
+        cu.gradient_descent(cu.sextic, starts, learning_rate=0.01, epochs=epochs, record="end")
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return top
+
+    short, long = peak(10), peak(400)
+    assert long < 1.5 * short < 40 * starts.nbytes  # no growth with the epochs
