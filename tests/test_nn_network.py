@@ -83,7 +83,7 @@ def test_training_lowers_the_cost(batch_size):
     assert after < 0.5 * before
     assert history.cost.shape == (60,) and history.grad_norms.shape == (60, 2)
     assert history.cost[-1] < history.cost[0]
-    assert not history.diverged and history.divergence_report() == "Training did not diverge."
+    assert not history.diverged and history.divergence_report() == "The run did not diverge."
     assert net.accuracy(X, y) > 0.9
 
 
@@ -118,9 +118,10 @@ def test_too_large_learning_rate_is_reported_as_divergence():
     net = Network([1, 1], activations=["identity"], rng=0)
     history = net.fit(x, y, learning_rate=3.0, epochs=200)
     assert history.diverged and 0 < history.diverged_at < 200
-    assert np.all(np.isfinite(history.cost[:history.diverged_at + 1]))
-    assert np.all(np.isnan(history.cost[history.diverged_at + 1:]))
-    assert "diverged at epoch" in history.divergence_report()
+    # diverged_at counts the epochs completed, as in DescentResult: costs before it are finite.
+    assert np.all(np.isfinite(history.cost[:history.diverged_at]))
+    assert np.all(np.isnan(history.cost[history.diverged_at:]))
+    assert history.divergence_report().startswith(f"Diverged at epoch {history.diverged_at}: its loss rose")
 
 
 def test_same_rng_same_network_and_same_training():
@@ -344,3 +345,38 @@ def test_a_record_beyond_the_budget_is_refused_before_training():
 def test_history_compares_by_identity():
     _, _, _, _, history = _mini_batch_run(record_parameters="epoch")
     assert history == history and history != _mini_batch_run(record_parameters="epoch")[4]
+
+
+def test_divergence_uses_the_shared_rule_and_sentence():
+    from course_utils.divergence import LOSS_RISING, TOO_BIG, DivergenceRule, RunTracker, divergence_report
+
+    x, y = cu.nn.linear_1d(40, rng=0)
+    lrs = np.array([0.1, 3.0, 30.0])
+    net = Network([1, 1], activations=["identity"], rng=0, runs=3)
+    start = net.parameter_vector()
+    history = net.fit(x, y, learning_rate=lrs, epochs=100, bound=1e6)
+    assert isinstance(history.rule, DivergenceRule) and history.rule.bound == 1e6
+    assert history.diverged_reason.tolist() == [0, LOSS_RISING, TOO_BIG]
+    assert history.divergence_report() == divergence_report(history.diverged_at, history.diverged_reason,
+                                                            history.rule)
+    # Rule 1 by hand: the plain full-batch loop, its weights' sizes fed to the shared tracker.
+    tracker = RunTracker((3,), rule=DivergenceRule(bound=1e6, patience=None))
+    theta, X1 = start.copy(), np.column_stack([x[:, 0], np.ones(len(x))])
+    for epoch in range(100):
+        grad = 2 * (theta @ X1.T - y) @ X1 / len(x)
+        theta = np.where(tracker.active[:, None], theta - lrs[:, None] * grad, theta)
+        tracker.check(epoch + 1, size=np.abs(theta).max(axis=1))
+    assert history.diverged_at[2] == tracker.diverged_at[2] > 0
+    np.testing.assert_allclose(net.parameter_vector()[2], theta[2], rtol=1e-12)  # frozen at the same place
+
+
+def test_tol_stops_runs_and_their_cost_stays():
+    x, y = cu.nn.linear_1d(40, noise=0.0, rng=0)
+    net = Network([1, 1], activations=["identity"], rng=0, runs=2)
+    history = net.fit(x, y, learning_rate=[0.3, 0.01], epochs=200, tol=1e-4)
+    assert history.stopped.tolist() == [True, False] and not history.diverged.any()
+    at = history.stopped_at[0]
+    assert 0 < at < 200 and np.all(history.cost[at:, 0] == history.cost[at, 0])
+    assert "stopped=1" in repr(history)
+    with pytest.raises(ValueError, match="^tol "):
+        net.fit(x, y, learning_rate=0.1, epochs=1, tol=-1.0)

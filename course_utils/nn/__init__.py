@@ -19,7 +19,7 @@ _SURFACE = {
     "losses": ("EPS", "LOSSES", "Loss", "bce_with_logits", "binarised_errors", "binary_cross_entropy",
                "categorical_cross_entropy", "cce_with_logits", "cost", "cost_grad", "cross_entropy", "errors",
                "get_loss", "mse", "one_hot"),
-    "network": ("History", "INITS", "Network", "RECORD_BUDGET"),
+    "network": ("History", "INITS", "Network"),
     "split": ("TrainTest", "TrainValTest", "train_test_split", "train_val_test_split"),
     "unit": ("add_bias_column", "unit_forward", "unit_linear"),
 }

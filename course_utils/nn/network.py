@@ -29,10 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _validate
+from ..descent import MEMORY_BUDGET
+from ..divergence import BOUND, DivergenceRule, RunTracker, divergence_report
 from .activations import _LAYER_ACTIVATIONS, Softmax, get_activation
 from .losses import _check_targets, _class_labels, _float_dtype, get_loss
 
-__all__ = ["Network", "History", "INITS", "RECORD_BUDGET"]
+__all__ = ["Network", "History", "INITS"]
 
 #: Named initialisations: the standard deviation of the Gaussian initial weights.
 INITS = {
@@ -41,29 +43,34 @@ INITS = {
 }
 
 
-#: Largest recorded history :meth:`Network.fit` allocates (bytes); bigger requests are refused.
-RECORD_BUDGET = 2**30
-
-
 @dataclass(frozen=True, repr=False, eq=False)
 class History:
     """What :meth:`Network.fit` recorded, one row per epoch.
 
     Shapes use ``E`` for the number of epochs, ``R`` for the runs of a network trained with
-    ``runs=R`` (absent otherwise) and ``L`` for the number of layers.
+    ``runs=R`` (absent otherwise) and ``L`` for the number of layers. Divergence and stopping
+    follow :mod:`course_utils.divergence`, the criterion every descent in the course uses.
 
     Attributes
     ----------
     cost : ndarray, shape (E,) or (E, R)
         The cost J of each epoch: the mean of the batch costs seen during that epoch, each
         measured before its update (with full batches: the cost at the start of the epoch).
-        NaN after a run diverged.
+        NaN from the epoch at which a run diverged on.
     grad_norms : ndarray, shape (E, L) or (E, R, L)
         Size (Frobenius norm) of each layer's weight gradient dJ/dW, averaged over the
         epoch's batches. Column 0 is the first layer (next to the input).
     diverged_at : int or ndarray of int, shape (R,)
-        Epoch at which a run's weights stopped being finite or exceeded ``bound``
-        (-1: never). A diverged run is frozen there.
+        Epochs completed when a run met the divergence criterion (-1: never): its weights
+        stopped being finite or exceeded ``bound``, or its cost rose for several epochs in a
+        row above its first. ``cost[:diverged_at]`` is finite. A diverged run is frozen
+        where it stopped (its weights keep their last values).
+    diverged_reason : int or ndarray of int, shape (R,)
+        Which rule it met (0: none); :meth:`divergence_report` says it in words.
+    stopped_at : int or ndarray of int, shape (R,)
+        Epochs completed when a run's gradient fell below ``tol`` (-1: never, or no ``tol``).
+    rule : DivergenceRule
+        The criterion this call used.
     learning_rate : float or ndarray, shape (R,)
     loss : str
     batch_size : int
@@ -73,15 +80,18 @@ class History:
         :meth:`Network.parameter_vector`) before training and after every epoch
         (``"epoch"``, shape ``(E + 1, P)``) or every update (``"update"``, shape
         ``(U + 1, P)``, ``U`` = epochs x batches per epoch); ``(.., R, P)`` with runs.
-        A diverged run's row stays where it stopped. None when not recorded.
+        A diverged or stopped run's row stays where it stopped. None when not recorded.
     batch_cost : ndarray or None
         With ``record_parameters="update"``: the cost of each update's mini-batch, measured
-        before the update, shape ``(U,)`` or ``(U, R)`` (NaN once a run has diverged).
+        before the update, shape ``(U,)`` or ``(U, R)`` (NaN once a run has diverged or stopped).
     """
 
     cost: np.ndarray
     grad_norms: np.ndarray
     diverged_at: object
+    diverged_reason: object
+    stopped_at: object
+    rule: DivergenceRule
     learning_rate: object
     loss: str
     batch_size: int
@@ -104,22 +114,25 @@ class History:
         d = np.asarray(self.diverged_at) >= 0
         return d if d.ndim else bool(d)
 
+    @property
+    def stopped(self):
+        """Whether the run (or each run) met the stop tolerance ``tol``."""
+        d = np.asarray(self.stopped_at) >= 0
+        return d if d.ndim else bool(d)
+
     def divergence_report(self):
-        """A sentence for the learner: did training diverge, and from which epoch."""
-        at = np.atleast_1d(self.diverged_at)
-        bad = at >= 0
-        if not bad.any():
-            return "No run diverged." if at.size > 1 else "Training did not diverge."
-        if at.size == 1:
-            return (f"Training diverged at epoch {int(at[0])} (learning rate "
-                    f"{float(np.ravel(self.learning_rate)[0]):g}): the weights ran away.")
-        return f"{int(bad.sum())} of {at.size} runs diverged; the first at epoch {int(at[bad].min())}."
+        """A sentence for the learner: whether, when and why runs diverged, and what that means.
+
+        The same sentence as :meth:`course_utils.DescentResult.divergence_report`.
+        """
+        return divergence_report(self.diverged_at, self.diverged_reason, self.rule)
 
     def __repr__(self):
         runs = np.size(self.diverged_at)
         extra = f", runs={runs}" if np.ndim(self.diverged_at) else ""
         return (f"History(loss={self.loss!r}, epochs={self.epochs}{extra}, "
-                f"diverged={int(np.sum(np.asarray(self.diverged_at) >= 0))})")
+                f"diverged={int(np.sum(np.asarray(self.diverged_at) >= 0))}, "
+                f"stopped={int(np.sum(np.asarray(self.stopped_at) >= 0))})")
 
 
 class Network:
@@ -387,8 +400,8 @@ class Network:
         return cost, grads
 
     # ------------------------------------------------------------------ training
-    def fit(self, X, y, *, learning_rate, epochs, loss="mse", batch_size=None, rng=None, bound=1e8,
-            record_parameters=None):
+    def fit(self, X, y, *, learning_rate, epochs, loss="mse", batch_size=None, rng=None, bound=BOUND,
+            tol=None, record_parameters=None):
         """Train by gradient descent, ``theta <- theta - learning_rate * dJ/dtheta``.
 
         Parameters
@@ -412,12 +425,19 @@ class Network:
         rng : None, int or numpy.random.Generator
             Shuffles the mini-batches (unused for full-batch training).
         bound : float, default 1e8
-            A run whose weights exceed this size (or stop being finite) has diverged:
-            it is frozen and reported in the history.
+            Divergence (the criterion of :mod:`course_utils.divergence`, shared with
+            ``gradient_descent``): a run diverges when a weight stops being finite or exceeds
+            ``bound`` in size, or when its cost (:attr:`History.cost`) rises for
+            :data:`~course_utils.divergence.PATIENCE` epochs in a row above its first epoch's.
+            A diverged run is frozen and reported (:meth:`History.divergence_report`).
+        tol : float, optional
+            Stop a run (freeze it) once the size of its whole gradient (all weights and
+            biases, one mini-batch's) is below ``tol``.
         record_parameters : {None, "epoch", "update"}
             Also record the parameter vector after every epoch or after every update
             (e.g. to draw a mini-batch path over the cost's contour); see
-            :class:`History`. Refused if the record would exceed :data:`RECORD_BUDGET`.
+            :class:`History`. Refused if the record would exceed
+            :data:`~course_utils.MEMORY_BUDGET` (1 GiB, as for ``gradient_descent``).
 
         Returns
         -------
@@ -425,7 +445,8 @@ class Network:
         """
         X, Y, loss = self._check_data(X, y, loss)
         epochs = _validate.integer("epochs", epochs, minimum=1)
-        bound = _validate.positive_number("bound", bound)
+        rule = DivergenceRule(bound=bound, quantity="largest weight")  # validates bound
+        tol = _validate.positive_number("tol", tol, allow_none=True)
         lead = () if self.runs is None else (self.runs,)
         lr = _validate.positive_array("learning_rate", learning_rate)
         if lr.ndim > 1 or (lr.ndim == 1 and lr.size != self.runs):
@@ -443,56 +464,86 @@ class Network:
 
         costs = np.full((epochs,) + lead, np.nan)
         norms = np.full((epochs,) + lead + (self.n_layers,), np.nan)
-        diverged_at = np.full(lead, -1)
+        tracker = RunTracker(lead, rule=rule, tol=tol)
+        cost_sum, counted = np.zeros(lead), np.zeros(lead)
         norm_sum = np.zeros(lead + (self.n_layers,))
         step_w = step_size[..., None, None]  # broadcast over a layer's (n_in, n_out) weights
         step_b = step_size[..., None]
         whole = batch_size == n
         step = 0
-        # A diverging run overflows on purpose; it is detected below and reported instead.
+        # A diverging run overflows on purpose; the tracker detects it and fit reports it.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for epoch in range(epochs):
-                active = diverged_at < 0
-                all_active = bool(active.all())
                 order = None if whole else rng.permutation(n)
-                cost_sum = 0.0
-                norm_sum[...] = 0.0
+                cost_sum[...], counted[...], norm_sum[...] = 0.0, 0.0, 0.0
                 for start in starts:
                     if whole:
                         cost, grads = self._backprop(X, Y, loss)
                     else:
                         idx = order[start:start + batch_size]
                         cost, grads = self._backprop(X[idx], Y[idx], loss)
+                    layer_norms = np.stack([np.sqrt(np.sum(dW * dW, axis=(-2, -1))) for dW, _ in grads], -1)
+                    # Only what active runs measured counts: a frozen run's batch may be inf or NaN.
+                    measured = True if tracker.all_active else tracker.active.copy()
+                    cost_sum += np.where(measured, cost, 0.0)
+                    norm_sum += np.where(np.asarray(measured)[..., None], layer_norms, 0.0)
+                    counted += measured
+                    if tol is not None:
+                        full = np.sqrt(sum(np.sum(dW * dW, axis=(-2, -1)) + np.sum(db * db, axis=-1)
+                                           for dW, db in grads))
+                        tracker.stop_small(epoch, full)
+                    active = tracker.active
                     for k, (dW, db) in enumerate(grads):
-                        if all_active:  # the common case: no masking
+                        if tracker.all_active:  # the common case: no masking
                             self.weights[k] -= step_w * dW
                             self.biases[k] -= step_b * db
-                        else:  # np.where, not lr * 0: a frozen (diverged) run may carry NaN gradients
+                        else:  # np.where, not lr * 0: a frozen run may carry NaN gradients
                             self.weights[k] -= np.where(active[..., None, None], step_w * dW, 0)
                             self.biases[k] -= np.where(active[..., None], step_b * db, 0)
-                        norm_sum[..., k] += np.sqrt(np.sum(dW * dW, axis=(-2, -1)))  # Frobenius norm
                     if batch_costs is not None:
                         batch_costs[step] = np.where(active, cost, np.nan)
                         path[step + 1] = self.parameter_vector()
                     step += 1
-                    cost_sum = cost_sum + cost
-                    ran_away = self._ran_away(bound)
-                    if ran_away is not None:
-                        active = active & ~ran_away
-                        all_active = bool(active.all())
-                costs[epoch] = np.where(diverged_at < 0, cost_sum / len(starts), np.nan)
-                norms[epoch] = np.where((diverged_at < 0)[..., None], norm_sum / len(starts), np.nan)
-                diverged_at = np.where((diverged_at < 0) & ~active, epoch, diverged_at)
+                    if not self._inside(rule.bound):
+                        tracker.check(epoch + 1, size=self._sizes())
+                with np.errstate(divide="ignore", invalid="ignore"):  # 0/0: no batch counted
+                    costs[epoch] = np.where(counted > 0, cost_sum / counted, np.nan)
+                    norms[epoch] = np.where((counted > 0)[..., None], norm_sum / counted[..., None], np.nan)
+                # The rising-cost rule compares epoch costs, the first epoch's being the start.
+                if epoch == 0:
+                    tracker.start(loss=costs[0])
+                else:
+                    tracker.check(epoch + 1, loss=np.where(tracker.active, costs[epoch], -np.inf))
                 if path is not None and batch_costs is None:
                     path[epoch + 1] = self.parameter_vector()
-                if np.all(diverged_at >= 0):
+                if not tracker.active.any():
                     break
+        for at, frozen in ((tracker.diverged_at, True), (tracker.stopped_at, False)):
+            # After divergence the cost is NaN; a stopped run's cost stays where it stopped.
+            for r in zip(*np.nonzero(at >= 0)) if at.ndim else ([()] if at >= 0 else []):
+                later = slice(int(at[r]) + (0 if frozen else 1), None)
+                costs[(later,) + r] = np.nan if frozen else costs[(int(at[r]),) + r]
         if path is not None:  # an early stop leaves the rest of the path where training ended
             last = (epoch + 1) if batch_costs is None else step
             path[last + 1:] = path[last]
-        return History(costs, norms, diverged_at[()] if self.runs is None else diverged_at,
-                       float(lr) if self.runs is None else lr.copy(), loss.name, batch_size,
-                       path, batch_costs)
+        scalar = self.runs is None
+        return History(costs, norms, *(a[()] if scalar else a for a in
+                                       (tracker.diverged_at, tracker.reason.astype(int), tracker.stopped_at)),
+                       rule, float(lr) if scalar else lr.copy(), loss.name, batch_size, path, batch_costs)
+
+    def _sizes(self):
+        """Per run: the largest weight or bias in size (NaN if any is not finite)."""
+        lead = () if self.runs is None else (self.runs,)
+        size = np.zeros(lead)
+        for ps in (self.weights, self.biases):
+            for p in ps:
+                size = np.maximum(size, np.abs(p).reshape(lead + (-1,)).max(axis=-1))  # NaN propagates
+        return size
+
+    def _inside(self, bound):
+        """Whether every parameter of every run is finite and within ``bound``: two reductions
+        per array decide the common case (NaN fails both comparisons)."""
+        return all(p.max() <= bound and p.min() >= -bound for ps in (self.weights, self.biases) for p in ps)
 
     def _record_buffers(self, record_parameters, epochs, batches):
         """Preallocated parameter path (and batch costs) for ``record_parameters``, or Nones."""
@@ -502,26 +553,14 @@ class Network:
         lead = () if self.runs is None else (self.runs,)
         rows = epochs + 1 if record_parameters == "epoch" else epochs * batches + 1
         need = rows * int(np.prod(lead, dtype=int)) * (self.n_parameters * self.dtype.itemsize + 8)
-        if need > RECORD_BUDGET:
+        if need > MEMORY_BUDGET:
             raise ValueError(f"record_parameters={record_parameters!r} would need {need / 2**30:.1f} GiB "
                              f"for {rows} rows of {self.n_parameters} parameters (the budget is "
-                             f"{RECORD_BUDGET / 2**30:g} GiB); ask for fewer epochs, larger batches, "
+                             f"{MEMORY_BUDGET / 2**30:g} GiB); ask for fewer epochs, larger batches, "
                              "record_parameters='epoch', or record nothing")
         path = np.empty((rows,) + lead + (self.n_parameters,), dtype=self.dtype)
         path[:] = self.parameter_vector()
         return path, (np.full((rows - 1,) + lead, np.nan) if record_parameters == "update" else None)
-
-    def _ran_away(self, bound):
-        """Per run: is any parameter non-finite or larger than ``bound``? None when no run is."""
-        # One max and one min per parameter array decide the common case (everything finite and
-        # inside the bound; NaN fails both comparisons) before any per-run work.
-        if all(p.max() <= bound and p.min() >= -bound for ps in (self.weights, self.biases) for p in ps):
-            return None
-        bad = np.zeros(() if self.runs is None else (self.runs,), dtype=bool)
-        for W, b in zip(self.weights, self.biases):
-            big = np.abs(W).reshape(bad.shape + (-1,)).max(-1), np.abs(b).reshape(bad.shape + (-1,)).max(-1)
-            bad |= ~((big[0] <= bound) & (big[1] <= bound))
-        return bad
 
     # ------------------------------------------------------------------ parameter vector
     def parameter_vector(self):
