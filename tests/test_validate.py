@@ -275,3 +275,10 @@ def test_long_values_are_shortened_in_messages():
     assert len(str(info.value)) < 200
     with pytest.raises(ValueError, match=r"an array of shape \(100,\) and dtype float64"):
         v.positive_array("learning_rate", -np.ones(100))
+
+
+def test_warnings_fail_the_unit_tests():
+    # pyproject.toml sets filterwarnings = error: a warning escaping a library call fails its test.
+    import warnings
+    with pytest.raises(RuntimeWarning, match="escaped"):
+        warnings.warn("escaped", RuntimeWarning, stacklevel=1)
