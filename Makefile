@@ -31,8 +31,11 @@ $(VENV)/.learner: requirements.txt pyproject.toml $(VENV)/.created
 	touch $@
 
 # The authors' set on top (requirements-dev.txt): tests, notebook tools, voila, site, linter.
+# `make present` runs voila on its own; as a JupyterLab server extension voila would only add a
+# deprecation warning (ServerApp.token) to every `make lab` start, so it is switched off there.
 $(VENV)/.dev: requirements-dev.txt $(VENV)/.learner
 	$(BIN)/python -m pip install -r requirements-dev.txt
+	$(BIN)/jupyter server extension disable --sys-prefix voila.server_extension
 	touch $@
 
 lab: $(VENV)/.learner

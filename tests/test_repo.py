@@ -253,3 +253,17 @@ def test_makefile_refuses_an_old_python(tmp_path):
     done, venv = _make(tmp_path, _fake_python(tmp_path, venv_works=True, version_ok=False))
     assert done.returncode != 0 and "Python >= 3.10" in done.stdout + done.stderr
     assert not venv.exists()
+
+
+def test_readme_layout_lists_every_top_level_folder():
+    import subprocess
+    readme = (ROOT / "README.md").read_text()
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^([.\w-]+)/\s", layout, re.M))
+    try:
+        tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    folders = {line.split("/", 1)[0] for line in tracked.splitlines() if "/" in line}
+    assert folders - listed == set(), "folders missing from the README's Layout section"
+    assert listed - folders == set(), "the Layout section lists folders that are not in the repository"

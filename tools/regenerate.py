@@ -29,8 +29,9 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-# Keys that change on every run or machine without changing what the learner sees.
-EXTRA_KEYS = "metadata.language_info.version metadata.widgets cell.metadata.execution"
+# Keys that change on every run or machine without changing what the learner sees (and
+# jupytext's conversion settings, left by `jupytext --to ipynb` on a drafted notebook).
+EXTRA_KEYS = "metadata.language_info.version metadata.widgets metadata.jupytext cell.metadata.execution"
 NBSTRIPOUT_ARGS = ["--keep-output", "--keep-count", "--extra-keys", EXTRA_KEYS]
 
 
