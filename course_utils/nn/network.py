@@ -381,7 +381,8 @@ class Network:
             values = loss.logits_loss.f(zs[-1], Y)
         else:
             values = loss.f(outputs[-1], Y)
-        return np.mean(np.sum(values, axis=-1), axis=-1)
+        # sum / n is what np.mean computes, without its Python-level overhead.
+        return np.sum(values, axis=-1).sum(axis=-1) / values.shape[-2]
 
     def _backprop(self, X, Y, loss):
         zs, outputs = self._forward(X)
@@ -393,9 +394,9 @@ class Network:
             delta = self.activations[-1].backward(zs[-1], out, loss.df(out, Y) / n)
         grads = [None] * self.n_layers
         for k in range(self.n_layers - 1, -1, -1):
-            grads[k] = (np.swapaxes(outputs[k], -1, -2) @ delta, delta.sum(axis=-2))
+            grads[k] = (outputs[k].mT @ delta, delta.sum(axis=-2))
             if k > 0:
-                upstream = delta @ np.swapaxes(self.weights[k], -1, -2)
+                upstream = delta @ self.weights[k].mT
                 delta = self.activations[k - 1].backward(zs[k - 1], outputs[k], upstream)
         return cost, grads
 
@@ -484,10 +485,15 @@ class Network:
                         cost, grads = self._backprop(X[idx], Y[idx], loss)
                     layer_norms = np.stack([np.sqrt(np.sum(dW * dW, axis=(-2, -1))) for dW, _ in grads], -1)
                     # Only what active runs measured counts: a frozen run's batch may be inf or NaN.
-                    measured = True if tracker.all_active else tracker.active.copy()
-                    cost_sum += np.where(measured, cost, 0.0)
-                    norm_sum += np.where(np.asarray(measured)[..., None], layer_norms, 0.0)
-                    counted += measured
+                    if tracker.all_active:
+                        cost_sum += cost
+                        norm_sum += layer_norms
+                        counted += 1
+                    else:
+                        measured = tracker.active.copy()
+                        cost_sum += np.where(measured, cost, 0.0)
+                        norm_sum += np.where(measured[..., None], layer_norms, 0.0)
+                        counted += measured
                     if tol is not None:
                         full = np.sqrt(sum(np.sum(dW * dW, axis=(-2, -1)) + np.sum(db * db, axis=-1)
                                            for dW, db in grads))
