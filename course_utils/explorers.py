@@ -53,12 +53,19 @@ from .schedules import SCHEDULES
 from .style import CLASS_COLORS, CLASS_MARKERS, MARKER, MIN_FONT_PT, ROLE
 
 __all__ = [
-    "Exploration", "figure_png", "REGIMES", "LEARNING_RATE_DECADES", "CONVERGED_TOL",
-    "compute_descent_1d", "draw_descent_1d",
-    "compute_peaks", "draw_peaks",
-    "compute_schedule", "draw_schedule",
-    "compute_gradient_problems", "draw_gradient_problems",
-    "compute_classifier", "draw_classifier", "ClassifierRun",
+    "ClassifierRun",
+    "Exploration",
+    "compute_classifier",
+    "compute_descent_1d",
+    "compute_gradient_problems",
+    "compute_peaks",
+    "compute_schedule",
+    "draw_classifier",
+    "draw_descent_1d",
+    "draw_gradient_problems",
+    "draw_peaks",
+    "draw_schedule",
+    "figure_png",
 ]
 
 _DPI = 100  # explorer figures are small PNGs: quick to render and to send to the browser
@@ -86,6 +93,12 @@ _REGIME_TEXT = {
     "oscillating": "oscillating: the steps overshoot and zig-zag across the minimum",
     "diverging": "diverging: the steps overshoot further and further",
 }
+_CLASSIFIER_REGIME_TEXT = {
+    "too small": "learning rate too small for these epochs: the loss is still falling slowly",
+    "good": "a good learning rate: the loss fell steadily",
+    "oscillating": "oscillating: the loss goes up and down as the steps overshoot",
+    "diverging": "diverging: the steps overshoot and the loss grows",
+}
 #: |gradient| below which a run counts as converged (readout: "converged at epoch N").
 CONVERGED_TOL = 1e-3
 #: Direction reversals of the steps from which a run counts as oscillating.
@@ -108,6 +121,7 @@ _COLORS = {
     "reference": ROLE["reference"], "message": "#8B0000", "message_face": "#FDE8E4",
     "trajectory": "white",
 }
+_LEGEND_ROOM = 0.5  # share of a curve's range left free above it for the legend
 _FONT = {"title": 10.0, "label": 10.0, "tick": MIN_FONT_PT, "legend": MIN_FONT_PT,
          "message": 9.5}
 
@@ -169,6 +183,8 @@ class Exploration:
     @property
     def regime_text(self):
         """The regime in words, for the readout."""
+        if self.kind == "classifier":
+            return _CLASSIFIER_REGIME_TEXT.get(self.regime, "")
         return _REGIME_TEXT.get(self.regime, "")
 
     def __repr__(self):
@@ -188,8 +204,7 @@ def figure_png(fig, *, dpi=None):
     >>> figure_png(Figure(figsize=(1, 1)), dpi=10)[:8]
     b'\\x89PNG\\r\\n\\x1a\\n'
     """
-    if not isinstance(fig, Figure):
-        raise ValueError(f"fig must be a matplotlib Figure, got {fig!r}")
+    _validate.figure("fig", fig)
     scene = getattr(fig, "_course_scene", None)
     if scene is not None and scene.owned and (dpi is None or dpi == fig.dpi):
         return scene.render_png()
@@ -265,35 +280,21 @@ def _sub(k):
 
 def _learning_rate(value):
     """A single learning rate > 0 (not a bool, string, list or array)."""
-    return _validate.positive_number("learning_rate", _scalar(value))
-
-
-def _scalar(value):
-    # A 0-d numpy array is a number a learner may well pass (np.float64(1.5) already is one).
-    return value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
+    return _validate.positive_number("learning_rate", value)
 
 
 def _start_1d(objective, start):
     if start is None:
         return default_start_1d(objective)
-    return _validate.finite_number("start", _scalar(start))
+    return _validate.finite_number("start", start)
 
 
 def _start_2d(start):
     """One 2-D start point (x, y) of real numbers."""
-    if isinstance(start, (str, bytes)) or not np.iterable(start):
-        raise ValueError(f"start must be one point (x, y) of two numbers, got {start!r}")
-    values = list(start) if not isinstance(start, np.ndarray) else list(start.reshape(-1)) \
-        if start.ndim == 1 else None
-    if values is None or len(values) != 2:
-        shape = np.shape(start) if not isinstance(start, np.ndarray) else start.shape
-        raise ValueError(f"start must be one point (x, y), got shape {shape}")
-    x, y = (_validate.finite_number("start", _scalar(v)) for v in values)
-    return np.array([x, y])
-
-
-def _flag(name, value):
-    return _validate.flag(name, _scalar(value))
+    point = _validate.points("start", start, 2)
+    if point.shape != (2,):
+        raise ValueError(f"start must be one point (x, y), got shape {point.shape}")
+    return point.copy()
 
 
 def _exploration(name, value, kind):
@@ -419,7 +420,7 @@ def _summary_1d(kind, objective, result, hint):
     status = _status(converged_at, result.epochs, final_grad, left_at)
     eta = "η" if kind != "schedule" else f"η{_sub(_update_epoch(result, left_at) - 1)}"
     update = _update_1d(result, _update_epoch(result, left_at), eta=eta)
-    return dict(left_at=left_at, message=message, regime=regime, status=status, update=update)
+    return {"left_at": left_at, "message": message, "regime": regime, "status": status, "update": update}
 
 
 # --------------------------------------------------------------------- figures and scenes
@@ -428,7 +429,7 @@ class _Scene:
     """The artists of one explorer figure: built once, then only their data change.
 
     ``moving`` names the attributes holding artists that change between updates (paths,
-    markers, the message); the panels' titles move too. For a figure the draw function
+    markers, titles, the message). For a figure the draw function
     created itself (``owned``), :func:`figure_png` renders everything else once, keeps
     that picture and draws only the moving artists over it: most of a redraw's time is
     tick labels and legends, which do not change.
@@ -442,9 +443,11 @@ class _Scene:
         self._signature = None
 
     def moving_artists(self):
-        artists = [getattr(self, name) for name in self.moving]
-        artists = [a for a in artists if a is not None]
-        return artists + [ax.title for ax in self.axes]
+        artists = []
+        for name in self.moving:
+            value = getattr(self, name)
+            artists.extend(value if isinstance(value, list) else [value])
+        return [a for a in artists if a is not None]
 
     def _static_signature(self):
         # What the kept picture depends on besides the moving artists: axis limits and size.
@@ -487,8 +490,8 @@ def _prepare(fig, figsize, key):
     if fig is None:
         fig = Figure(figsize=figsize, dpi=_DPI, facecolor="white")
         fig._course_owned = True
-    elif not isinstance(fig, Figure):
-        raise ValueError(f"fig must be a matplotlib Figure or None, got {fig!r}")
+    else:
+        _validate.figure("fig", fig)
     owned = owned or getattr(fig, "_course_owned", False)
     if not isinstance(fig.canvas, FigureCanvasAgg):
         # A canvas of its own keeps one Agg renderer (and its typesetting cache) across
@@ -508,7 +511,7 @@ def _message_artist(fig, width_chars):
     covers a legend or the data)."""
     text = fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=_FONT["message"],
                     color=_COLORS["message"], fontweight="bold",
-                    bbox=dict(boxstyle="round,pad=0.3", fc=_COLORS["message_face"], ec=_COLORS["message"]))
+                    bbox={"boxstyle": "round,pad=0.3", "fc": _COLORS["message_face"], "ec": _COLORS["message"]})
     text.set_visible(False)
     text._course_width = width_chars
     return text
@@ -517,6 +520,19 @@ def _message_artist(fig, width_chars):
 def _set_message(artist, message):
     artist.set_text(textwrap.fill(message, artist._course_width))
     artist.set_visible(bool(message))
+
+
+def _title_artist(ax):
+    """A title that changes with every update: a text of its own above the axes (matplotlib
+    moves ``ax.title`` about while laying out, which a kept picture cannot follow)."""
+    return ax.annotate("", xy=(0.5, 1.0), xycoords="axes fraction", xytext=(0, 6),
+                       textcoords="offset points", ha="center", va="bottom", fontsize=_FONT["title"])
+
+
+def title_text(ax):
+    """The title an explorer shows above ``ax`` (its moving title, else ``ax``'s own)."""
+    texts = [t.get_text() for t in ax.texts if t.get_text()]
+    return " ".join(texts) or ax.get_title()
 
 
 def _style_axes(ax):
@@ -578,10 +594,12 @@ def _dense(domain, n=200):
     return np.linspace(lo, hi, n)
 
 
-def _padded(values, frac=0.08):
+def _padded(values, frac=0.08, *, top=None):
+    """Limits around ``values``; ``top`` (a fraction of their range) leaves room for a legend
+    above the data, so the legend hides nothing."""
     lo, hi = float(np.min(values)), float(np.max(values))
-    pad = frac * (hi - lo if hi > lo else 1.0)
-    return lo - pad, hi + pad
+    span = hi - lo if hi > lo else 1.0
+    return lo - frac * span, hi + (frac if top is None else top) * span
 
 
 # ------------------------------------------------------------------------- 1-D descent
@@ -629,7 +647,7 @@ def _build_path_on_f(scene, ax, obj, *, legend_loc="upper center"):
     y = obj.f(x)
     curve, = ax.plot(x, y, color=_COLORS["function"], lw=1.6, label=f"f(x) = {LABELS.get(obj.name, obj.name)}")
     ax.set_xlim(*obj.domain)
-    ax.set_ylim(*_padded(y))
+    ax.set_ylim(*_padded(y, top=_LEGEND_ROOM))
     ax.set_xlabel("x", fontsize=_FONT["label"])
     scene.path_f = _line(ax, ".-", color=_COLORS["path"], ms=4, lw=0.9, label="path")
     scene.start_f = _line(ax, MARKER["start"], color=_COLORS["start"], ms=7, label="start")
@@ -639,7 +657,8 @@ def _build_path_on_f(scene, ax, obj, *, legend_loc="upper center"):
     _legend(ax, [curve, scene.path_f, scene.start_f, scene.now_f, scene.left_f], loc=legend_loc,
             ncol=2, framealpha=0.9)
     _style_axes(ax)
-    scene.moving += ["path_f", "start_f", "now_f", "left_f"]
+    scene.title_f = _title_artist(ax)
+    scene.moving += ["path_f", "start_f", "now_f", "left_f", "title_f"]
 
 
 def _update_path_on_f(scene, obj, path, left_at):
@@ -680,19 +699,19 @@ def draw_descent_1d(exploration, fig=None):
         scene.path_df = _line(ax_df, ".-", color=_COLORS["path"], ms=4, lw=0.9, label="path")
         scene.now_df = _line(ax_df, MARKER["end"], color=_COLORS["now"], ms=8, mec="k", label="epoch shown")
         ax_df.set_xlim(*obj.domain)
-        ax_df.set_ylim(*_padded(dy))
+        ax_df.set_ylim(*_padded(dy, top=_LEGEND_ROOM))
         ax_df.set_xlabel("x", fontsize=_FONT["label"])
         ax_df.set_title("the path on f′(x): each step is −η·f′(x)", fontsize=_FONT["title"])
         _legend(ax_df, [curve, scene.path_df, scene.now_df], loc="upper left")
         _style_axes(ax_df)
-        scene.message = _message_artist(fig, 110)
+        scene.message = _message_artist(fig, 95)
         scene.moving += ["path_df", "now_df", "message"]
     ax_f, _ = scene.axes
     shown = _update_path_on_f(scene, obj, result.path, e.left_at)
     scene.path_df.set_data(shown, obj.df(shown))
     scene.now_df.set_data(shown[-1:], obj.df(shown[-1:]))
-    ax_f.set_title(f"path on f(x), learning rate {_rate(e.settings['learning_rate'])}, "
-                   f"epoch {result.epochs}", fontsize=_FONT["title"])
+    scene.title_f.set_text(f"path on f(x), learning rate {_rate(e.settings['learning_rate'])}, "
+                           f"epoch {result.epochs}")
     _set_message(scene.message, e.message)
     return scene.axes
 
@@ -711,7 +730,7 @@ def compute_peaks(*, learning_rate=0.01, epochs=100, start=(-0.5, 0.5), ascent=F
     start = _start_2d(start)
     learning_rate = _learning_rate(learning_rate)
     epochs = _validate.integer("epochs", epochs, minimum=1)
-    ascent = _flag("ascent", ascent)
+    ascent = _validate.flag("ascent", ascent)
     result = gradient_descent(peaks, start, learning_rate=learning_rate, epochs=epochs, ascent=ascent)
     x, y = (float(v) for v in result.final)
     value = peaks(result.final) if np.all(np.isfinite(result.final)) else np.nan
@@ -723,7 +742,7 @@ def compute_peaks(*, learning_rate=0.01, epochs=100, start=(-0.5, 0.5), ascent=F
     where = f"at {_pair(result.path[left_at])}" if left_at >= 0 else ""
     where = where.replace("at (", "(x, y) = (")
     message = _runaway_message(result, left_at, where, "Try a smaller learning rate.")
-    final_norm = float(np.hypot(*peaks.raw_grad(result.final))) if np.all(np.isfinite(result.final)) else np.inf
+    final_norm = float(np.hypot(*peaks.df(*result.final))) if np.all(np.isfinite(result.final)) else np.inf
     norms = np.append(np.hypot(result.grads[:, 0], result.grads[:, 1]), final_norm)
     converged_at = _converged_at(norms)
     shown = result.path if left_at < 0 else result.path[:left_at]
@@ -783,7 +802,8 @@ def draw_peaks(exploration, fig=None):
                    ncol=4, fontsize=_FONT["legend"], facecolor="0.85", frameon=True)
         _style_axes(ax)
         scene.message = _message_artist(fig, 70)
-        scene.moving += ["path", "start", "now", "left", "message"]
+        scene.title = _title_artist(ax)
+        scene.moving += ["path", "start", "now", "left", "message", "title"]
     (ax,) = scene.axes
     path, left_at = e.result.path, e.left_at
     shown = path if left_at < 0 else path[:left_at]
@@ -797,8 +817,8 @@ def draw_peaks(exploration, fig=None):
     last = shown[-1:] if left_at < 0 else shown[-2:-1]
     scene.now.set_data(last[:, 0], last[:, 1])
     kind = "ascent" if e.settings["ascent"] else "descent"
-    ax.set_title(f"gradient {kind} on peaks, learning rate {_rate(e.settings['learning_rate'])}, "
-                 f"epoch {e.result.epochs}", fontsize=_FONT["title"])
+    scene.title.set_text(f"gradient {kind} on peaks, learning rate {_rate(e.settings['learning_rate'])}, "
+                         f"epoch {e.result.epochs}")
     _set_message(scene.message, e.message)
     return scene.axes
 
@@ -872,7 +892,9 @@ def draw_schedule(exploration, fig=None):
         scene.left_x = _line(ax_x, MARKER["diverged"], color=_COLORS["left"], mec="k", ms=11,
                              label="left the plot", zorder=5)
         minima = ax_x.plot([], [], "--", color=_COLORS["reference"], lw=0.8, label="minima")[0]
-        ax_x.set_ylim(*obj.domain)
+        lo, hi = obj.domain
+        ax_x.set_ylim(lo, hi + _LEGEND_ROOM * (hi - lo))  # the legend sits above the domain
+        ax_x.axhspan(hi, hi + _LEGEND_ROOM * (hi - lo), color="0.95", zorder=0)
         ax_x.set_xlabel("epoch", fontsize=_FONT["label"])
         ax_x.set_ylabel("x", fontsize=_FONT["label"])
         _legend(ax_x, [scene.x, scene.now_x, scene.left_x, minima], loc="upper right", ncol=2)
@@ -883,8 +905,9 @@ def draw_schedule(exploration, fig=None):
         ax_lr.set_title("learning rate used at each step", fontsize=_FONT["title"])
         for ax in scene.axes:
             _style_axes(ax)
-        scene.message = _message_artist(fig, 110)
-        scene.moving += ["x", "now_x", "left_x", "lr", "now_lr", "message"]
+        scene.message = _message_artist(fig, 95)
+        scene.title_x = _title_artist(ax_x)
+        scene.moving += ["x", "now_x", "left_x", "lr", "now_lr", "message", "title_x"]
     ax_x, ax_lr = scene.axes
     path, left_at = result.path, e.left_at
     n_shown = result.epochs + 1 if left_at < 0 else left_at
@@ -900,8 +923,8 @@ def draw_schedule(exploration, fig=None):
     for ax in scene.axes:
         ax.set_xlim(0, result.epochs)
     ax_lr.set_ylim(0, _nice_ceiling(float(np.max(rates)) if rates.size else 0.0))
-    ax_x.set_title(f"x per epoch ({LABELS[e.settings['schedule']]}, base learning rate "
-                   f"{_rate(e.settings['learning_rate'])})", fontsize=_FONT["title"])
+    scene.title_x.set_text(f"x per epoch ({e.settings['schedule'].replace('_', '-')}, base "
+                           f"learning rate {_rate(e.settings['learning_rate'])}), epoch {result.epochs}")
     _set_message(scene.message, e.message)
     return scene.axes
 
@@ -921,7 +944,7 @@ def compute_gradient_problems(problem="vanishing", *, learning_rate=0.1, start=2
     """
     problem = _validate.choice("problem", problem, tuple(GRADIENT_PROBLEMS))
     objective = GRADIENT_PROBLEMS[problem]
-    start = _validate.finite_number("start", _scalar(start))
+    start = _validate.finite_number("start", start)
     learning_rate = _learning_rate(learning_rate)
     epochs = _validate.integer("epochs", epochs, minimum=1)
     result = gradient_descent(objective, start, learning_rate=learning_rate, epochs=epochs)
@@ -973,7 +996,7 @@ def draw_gradient_problems(exploration, fig=None):
         _legend(ax_g, [scene.grad, scene.now_g], loc="upper right")
         for ax in scene.axes:
             _style_axes(ax)
-        scene.message = _message_artist(fig, 110)
+        scene.message = _message_artist(fig, 95)
         scene.moving += ["grad", "now_g", "message"]
     ax_f, ax_g = scene.axes
     _update_path_on_f(scene, obj, result.path, e.left_at)
@@ -987,8 +1010,8 @@ def draw_gradient_problems(exploration, fig=None):
     lo, hi = scene.g_limits
     # Downwards only: a converging run's tiny gradients stay in view; the top is fixed.
     ax_g.set_ylim(min(lo, float(grads[ok].min()) / 3) if ok.any() else lo, hi)
-    ax_f.set_title(f"{e.settings['problem']} gradients, learning rate "
-                   f"{_rate(e.settings['learning_rate'])}, epoch {result.epochs}", fontsize=_FONT["title"])
+    scene.title_f.set_text(f"{e.settings['problem']} gradients, learning rate "
+                           f"{_rate(e.settings['learning_rate'])}, epoch {result.epochs}")
     _set_message(scene.message, e.message)
     return scene.axes
 
@@ -1096,7 +1119,8 @@ def compute_classifier(*, learning_rate=0.1, epochs=100, n=100, hidden=8, seed=0
     X, y, network = _classifier_setup(n, hidden, seed)
     start_cost = float(network.cost(X, y, loss="binary_cross_entropy"))
     history = network.fit(X, y, learning_rate=learning_rate, epochs=epochs, loss="binary_cross_entropy")
-    lo, hi = X.min(axis=0) - 1.0, X.max(axis=0) + 1.0
+    # Room above the points for the legend, so it covers none of them.
+    lo, hi = X.min(axis=0) - 1.0, X.max(axis=0) + np.array([1.0, 3.0])
     gx, gy = np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid)
     points = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -1171,10 +1195,13 @@ def draw_classifier(exploration, fig=None):
         _legend(ax_l, [scene.loss, scene.now_l], loc="upper right")
         for ax in scene.axes:
             _style_axes(ax)
-        scene.message = _message_artist(fig, 110)
+        scene.message = _message_artist(fig, 95)
         # The map is redrawn each time, so whatever lies on it is too (points, legend).
         scene.legend_b = ax_b.get_legend()
-        scene.moving += ["map", "boundary", "points_0", "points_1", "legend_b", "loss", "now_l", "message"]
+        scene.title_b = _title_artist(ax_b)
+        scene.frame_b = list(ax_b.spines.values())
+        scene.moving += ["map", "boundary", "points_0", "points_1", "legend_b", "frame_b", "loss",
+                         "now_l", "message", "title_b"]
         scene.points_0, scene.points_1 = handles
     ax_b, ax_l = scene.axes
     if scene.boundary is not None:
@@ -1193,8 +1220,8 @@ def draw_classifier(exploration, fig=None):
     ax_l.set_xlim(0, cost.size)
     top = float(cost[ok].max()) if ok.any() else 1.0
     ax_l.set_ylim(0, 1.05 * top if top > 0 else 1.0)
-    ax_b.set_title(f"decision boundary, learning rate {_rate(e.settings['learning_rate'])}",
-                   fontsize=_FONT["title"])
+    scene.title_b.set_text(f"decision boundary, learning rate {_rate(e.settings['learning_rate'])}, "
+                           f"epoch {e.settings['epochs']}")
     _set_message(scene.message, e.message)
     return scene.axes
 

@@ -5,6 +5,31 @@ The only module of the course that imports ipywidgets; notebooks reach it as ``c
 
     cu.widgets.descent_1d_explorer()
 
+What a learner gets
+-------------------
+* a **learning-rate slider on a log scale** (``FloatLogSlider``) whose range reaches the four
+  regimes of the explorer's default setting: too small, good, oscillating, diverging
+  (:data:`course_utils.explorers.LEARNING_RATE_DECADES`). The number beside it is a text
+  box: a typed value is used exactly;
+* an **epochs slider with a play button**: playing steps the run epoch by epoch on the same
+  figure, a marker shows the epoch drawn, and the readout says when the run converged;
+* a **reset button** back to the explorer's starting settings;
+* a readout with the **update rule and the run's numbers** for the epoch shown, the regime
+  in words, and a red message whenever the run diverged or left the plotted range.
+
+Building blocks for new explorers
+---------------------------------
+An explorer is a pure ``compute(**values) -> Exploration`` and a pure
+``draw(exploration, fig=None) -> axes`` (see :mod:`course_utils.explorers`) plus controls::
+
+    controls = {"learning_rate": learning_rate_slider(0.1, decades=(-3, 0)),
+                "epochs": epochs_slider(20, maximum=200)}
+    Explorer(controls, compute, draw, play="epochs")
+
+:func:`learning_rate_slider`, :func:`epochs_slider`, :func:`float_slider`,
+:func:`choice_toggle` and :func:`choice_dropdown` make the controls (with tooltips);
+:class:`Explorer` adds the play control, the reset button and the readout.
+
 How each explorer draws, and why
 --------------------------------
 JupyterLab 4.4+ with ipykernel 7 handles widget messages on a separate thread, and every
@@ -17,9 +42,17 @@ the numbers into an ``HTML`` readout. The first picture is rendered before the w
 shown at all.
 
 Sliders use ``continuous_update=False`` (one update when the handle is released or a key
-is pressed, never a backlog while dragging). Their values are kept on the step grid, and a
+is pressed, never a backlog while dragging; it also keeps a typed learning rate exact, as
+the slider would otherwise round it to its step). Values are kept on the step grid, and a
 change that snaps to the values already shown is ignored: the browser echoes values back
 with rounding noise (``0.1`` as ``0.09999999999999998``).
+
+Reopening a saved notebook
+--------------------------
+The package installs a JupyterLab setting (``share/jupyter/lab/settings/overrides.d``) that
+saves widget state with the notebook, so a reopened notebook shows each explorer's last
+picture instead of "Error displaying widget". Its sliders come back to life when the cell
+is run again; a line under each explorer says so.
 """
 from __future__ import annotations
 
@@ -33,11 +66,21 @@ from . import explorers as ex
 from .functions import quadratic
 
 __all__ = [
-    "Explorer", "descent_1d_explorer", "peaks_explorer", "schedule_explorer",
-    "gradient_problems_explorer", "classifier_explorer", "explorer_tabs",
+    "Explorer", "classifier_explorer", "descent_1d_explorer", "explorer_tabs",
+    "gradient_problems_explorer", "peaks_explorer", "schedule_explorer",
 ]
 
-_STYLE = {"description_width": "initial"}
+_STYLE = {"description_width": "150px"}
+_DESCRIPTION_PX, _READOUT_PX = 150, 80
+#: One pixel of a learning-rate track is at most this fraction of a decade.
+DECADE_PER_PIXEL = 0.01
+#: Step of the learning-rate sliders, in decades (powers of ten).
+LOG_STEP = 0.01
+PLAY_INTERVAL_MS = 200
+EDIT_HINT = ("✎ The number beside each slider is a text box: click it, type an exact value "
+             "and press Enter. ▶ plays the epochs one by one.")
+REOPEN_HINT = ("Reopened a saved notebook? The picture is the last one drawn; run this cell "
+               "again to use the sliders.")
 
 
 class Explorer(W.VBox):
@@ -53,6 +96,8 @@ class Explorer(W.VBox):
         ``draw(exploration, fig=None) -> tuple of Axes`` (a ``draw_*`` function).
     fixed : dict, optional
         Further keyword arguments of ``compute`` that no control changes.
+    play : str, optional
+        Name of the integer control (the epochs) a ``Play`` button steps through.
 
     Attributes
     ----------
@@ -61,13 +106,28 @@ class Explorer(W.VBox):
     image : ipywidgets.Image
         The figure, as PNG bytes in ``image.value``.
     readout : ipywidgets.HTML
-        The readout line (and the divergence message, if any).
+        The readout (numbers, update rule, regime; the message, if any, in red).
+    play : ipywidgets.Play or None
+        Linked (in the browser, by ``play_link``) to the ``play`` control.
+    reset_button : ipywidgets.Button
+        Restores the controls' starting values.
     renders : int
         How many times the figure was drawn (1 after construction).
     """
 
-    def __init__(self, controls, compute, draw, *, fixed=None):
+    def __init__(self, controls, compute, draw, *, fixed=None, play=None):
+        if not isinstance(controls, dict) or not controls or not all(
+                isinstance(k, str) and isinstance(c, W.ValueWidget) for k, c in controls.items()):
+            raise ValueError("controls must be a non-empty dict of parameter name -> ipywidgets "
+                             f"control (a slider, toggle or dropdown), got {controls!r}")
+        _validate.function("compute", compute)
+        _validate.function("draw", draw)
+        if fixed is not None and not isinstance(fixed, dict):
+            raise ValueError(f"fixed must be a dict of keyword arguments or None, got {fixed!r}")
+        if play is not None and not isinstance(controls.get(play), W.IntSlider):
+            raise ValueError(f"play must name an integer slider of controls, got {play!r}")
         self.controls = dict(controls)
+        self.defaults = {name: c.value for name, c in self.controls.items()}
         # Shown at its own size (sharp), shrunk only if the notebook is narrower.
         self.image = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto"))
         self.image.add_class("cu-explorer-image")
@@ -76,11 +136,25 @@ class Explorer(W.VBox):
         self._compute, self._draw, self._fixed = compute, draw, dict(fixed or {})
         self._figure = None
         self._shown = None
-        self._lock = threading.Lock()
+        self._holding = False
+        self._lock = threading.RLock()
         self.exploration = None
         self.renders = 0
+
+        self.play, self.play_link = (None, None) if play is None else play_control(self.controls[play])
+        self.reset_button = W.Button(description="Reset", icon="undo",
+                                     tooltip="Back to this explorer's starting settings",
+                                     layout=W.Layout(width="90px"))
+        self.reset_button.add_class("cu-explorer-reset")
+        self.reset_button.on_click(lambda _: self.reset())
+        hint = W.HTML(f'<span style="color:#444;font-size:0.9em">{html.escape(EDIT_HINT)}</span>')
+        hint.add_class("cu-explorer-hint")
+        reopen = W.HTML(f'<span style="color:#666;font-size:0.85em">{html.escape(REOPEN_HINT)}</span>')
+        reopen.add_class("cu-explorer-reopen")
         box = W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
-        super().__init__([box, self.image, self.readout], layout=W.Layout(align_items="flex-start"))
+        buttons = W.HBox(([self.play] if self.play else []) + [self.reset_button])
+        super().__init__([box, buttons, hint, self.image, self.readout, reopen],
+                         layout=W.Layout(align_items="flex-start"))
         self.add_class("cu-explorer")
         self.update()  # the first picture exists before the widget is displayed
         for control in self.controls.values():
@@ -91,13 +165,27 @@ class Explorer(W.VBox):
         out = {}
         for name, control in self.controls.items():
             value = control.value
-            if isinstance(control, W.FloatSlider):
+            if isinstance(control, W.FloatLogSlider):
+                value = ex.snap_log(value, control.step, origin=control.min)
+            elif isinstance(control, W.FloatSlider):
                 value = ex.snap(value, control.step, origin=control.min)
             out[name] = value
         return out
 
     def _on_change(self, change):
-        self.update()
+        if not self._holding:
+            self.update()
+
+    def reset(self):
+        """Put every control back to its starting value and redraw once."""
+        with self._lock:
+            self._holding = True
+            try:
+                for name, value in self.defaults.items():
+                    self.controls[name].value = value
+            finally:
+                self._holding = False
+            self.update()
 
     def update(self):
         """Recompute and redraw if the (snapped) values differ from those shown."""
@@ -117,11 +205,28 @@ class Explorer(W.VBox):
             self.exploration = exploration
             self.renders += 1
             self.image.value = png
-            self.readout.value = _readout_html(exploration)
+            self.readout.value = readout_html(exploration)
+            # The box beside a log slider then shows the very number used (0.0427, not 0.042658).
+            self._holding = True
+            try:
+                for name, control in self.controls.items():
+                    if isinstance(control, W.FloatLogSlider) and control.value != values[name]:
+                        control.value = values[name]
+            finally:
+                self._holding = False
 
 
-def _readout_html(exploration):
-    text = f'<span class="cu-readout-text">{html.escape(exploration.readout)}</span>'
+def readout_html(exploration):
+    """The readout of an :class:`~course_utils.explorers.Exploration` as HTML: the numbers,
+    the update rule of the epoch shown, the convergence status and regime, the message."""
+    parts = [f'<span class="cu-readout-text">{html.escape(exploration.readout)}</span>']
+    if exploration.update:
+        parts.append(f'<div class="cu-readout-update" style="font-family:monospace">'
+                     f"update: {html.escape(exploration.update)}</div>")
+    status = "; ".join(t for t in (exploration.status, exploration.regime_text) if t)
+    if status:
+        parts.append(f'<div class="cu-readout-status">{html.escape(status)}</div>')
+    text = "".join(parts)
     if exploration.message:
         text += _error_html(exploration.message)
     return text
@@ -132,42 +237,100 @@ def _error_html(message):
             f"{html.escape(message)}</div>")
 
 
-def _float_slider(name, description, value, lo, hi, step):
+# --------------------------------------------------------------------- building blocks
+
+def _width(track_px):
+    return f"{_DESCRIPTION_PX + track_px + _READOUT_PX}px"
+
+
+def learning_rate_slider(value, *, decades, description="learning rate", name="learning_rate",
+                         tooltip=None):
+    """A log-scale learning-rate slider over ``10**decades[0] ... 10**decades[1]``.
+
+    Its track is wide enough that one pixel is at most :data:`DECADE_PER_PIXEL` of a decade;
+    the value box beside it takes typed values exactly (``continuous_update=False``).
+    """
+    value = _validate.positive_number(name, value)
+    lo, hi = decades
+    if not 10 ** lo <= value <= 10 ** hi:
+        raise ValueError(f"{name} must be between {10 ** lo:g} and {10 ** hi:g} for this explorer, "
+                         f"got {value!r}")
+    track = round((hi - lo) / DECADE_PER_PIXEL) + 20
+    return W.FloatLogSlider(
+        value=value, base=10, min=lo, max=hi, step=LOG_STEP, description=description,
+        continuous_update=False, readout_format=".6g", style=_STYLE,
+        layout=W.Layout(width=_width(track)),
+        tooltip=tooltip or (f"Step size η, on a log scale from {10 ** lo:g} to {10 ** hi:g}. "
+                            "Drag, use the arrow keys, or type an exact value in the box."))
+
+
+def float_slider(name, description, value, lo, hi, step, *, tooltip=""):
     """A slider whose value sits exactly on its step grid; ``value`` must lie in range."""
-    value = float(_validate.finite_array(name, value))
+    value = _validate.finite_number(name, value)
     if not lo <= value <= hi:
         raise ValueError(f"{name} must be between {lo:g} and {hi:g} for this explorer, got {value!r}")
     decimals = max(0, len(f"{step:g}".partition(".")[2]))
     return W.FloatSlider(value=ex.snap(value, step, origin=lo), min=lo, max=hi, step=step,
                          description=description, continuous_update=False,
-                         readout_format=f".{decimals}f", style=_STYLE)
+                         readout_format=f".{decimals}f", style=_STYLE, tooltip=tooltip,
+                         layout=W.Layout(width=_width(300)))
 
 
-def _int_slider(name, description, value, lo, hi):
-    value = _validate.integer(name, value, minimum=lo)
-    if value > hi:
-        raise ValueError(f"{name} must be between {lo} and {hi} for this explorer, got {value!r}")
-    return W.IntSlider(value=value, min=lo, max=hi, description=description,
-                       continuous_update=False, style=_STYLE)
+def epochs_slider(value, *, maximum, name="epochs", description="epochs", tooltip=None):
+    """An integer slider for the number of epochs (what the play button steps through)."""
+    value = _validate.integer(name, value, minimum=1)
+    if value > maximum:
+        raise ValueError(f"{name} must be between 1 and {maximum} for this explorer, got {value!r}")
+    return W.IntSlider(value=value, min=1, max=maximum, description=description,
+                       continuous_update=False, style=_STYLE, layout=W.Layout(width=_width(300)),
+                       tooltip=tooltip or "How many update steps to run and draw (▶ plays them).")
 
 
-def _toggle(description, options, value):
-    return W.ToggleButtons(options=options, value=value, description=description, style=_STYLE)
+def play_control(slider, *, interval=PLAY_INTERVAL_MS):
+    """A ``Play`` button linked in the browser to an integer ``slider``: ``(play, link)``.
 
+    It steps the slider by one from its minimum (by more on long ranges, so a play takes
+    at most about 20 s).
+    """
+    step = max(1, (slider.max - slider.min) // 100)
+    play = W.Play(value=slider.value, min=slider.min, max=slider.max, step=step, interval=interval,
+                  description="play", tooltip="Play the run epoch by epoch on the same figure")
+    play.add_class("cu-explorer-play")
+    return play, W.jslink((play, "value"), (slider, "value"))
+
+
+def choice_toggle(description, options, value, *, tooltip=""):
+    """Toggle buttons; ``options`` are ``(label, value)`` pairs."""
+    return W.ToggleButtons(options=options, value=value, description=description, style=_STYLE,
+                           tooltip=tooltip)
+
+
+def choice_dropdown(description, options, value, *, tooltip=""):
+    """A dropdown; ``options`` are ``(label, value)`` pairs."""
+    return W.Dropdown(options=options, value=value, description=description, style=_STYLE,
+                      tooltip=tooltip)
+
+
+def _labelled(names):
+    return [(ex.LABELS.get(n, n), n) for n in names]
+
+
+# ----------------------------------------------------------------------------- explorers
 
 def descent_1d_explorer(objective=quadratic, *, start=None, learning_rate=0.1, epochs=20):
     """Sliders for the learning rate, the epochs and the start on a 1-D lesson function.
 
-    Shows the path on f and on f' and reads out the final x (notebooks 01 and 02).
+    Shows the path on f and on f' and reads out the final x (notebooks 00-02, 05).
 
     Parameters
     ----------
     objective : Objective or str
-        The function shown first; the dropdown offers quadratic, sextic and cos_bowl.
+        The function shown first; the dropdown offers the quadratic, the sextic and
+        cos(2πx) + x².
     start : float, optional
         Start point; default three quarters of the way across the domain.
     learning_rate : float, default 0.1
-        In [0.001, 0.5].
+        In [1e-4, 1] (a log-scale slider).
     epochs : int, default 20
         In [1, 200].
 
@@ -176,20 +339,22 @@ def descent_1d_explorer(objective=quadratic, *, start=None, learning_rate=0.1, e
     Explorer
         An ipywidgets VBox; end a notebook cell with it to show it.
     """
-    objective = ex._objective_1d(objective)
+    objective = ex.resolve_objective_1d(objective)
     options = dict(ex.LESSON_FUNCTIONS_1D)
     options.setdefault(objective.name, objective)
     lo = min(o.domain[0] for o in options.values())
     hi = max(o.domain[1] for o in options.values())
     start = ex.default_start_1d(objective) if start is None else start
     controls = {
-        "objective": W.Dropdown(options=[(n, o) for n, o in options.items()], value=objective,
-                                description="function", style=_STYLE),
-        "learning_rate": _float_slider("learning_rate", "learning rate", learning_rate, 0.001, 0.5, 0.001),
-        "epochs": _int_slider("epochs", "epochs", epochs, 1, 200),
-        "start": _float_slider("start", "start x", start, lo, hi, 0.05),
+        "objective": choice_dropdown(
+            "function", [(ex.LABELS.get(n, n), o) for n, o in options.items()], objective,
+            tooltip="The function f(x) to minimise"),
+        "learning_rate": learning_rate_slider(learning_rate, decades=ex.LEARNING_RATE_DECADES["descent_1d"]),
+        "epochs": epochs_slider(epochs, maximum=200),
+        "start": float_slider("start", "start x₀", start, lo, hi, 0.05,
+                              tooltip="Where the run starts"),
     }
-    return Explorer(controls, ex.compute_descent_1d, ex.draw_descent_1d)
+    return Explorer(controls, ex.compute_descent_1d, ex.draw_descent_1d, play="epochs")
 
 
 def peaks_explorer(*, ascent=False, learning_rate=0.01, epochs=100, start=(-0.5, 0.5)):
@@ -205,15 +370,17 @@ def peaks_explorer(*, ascent=False, learning_rate=0.01, epochs=100, start=(-0.5,
     start = _validate.points("start", start, 2)
     if start.shape != (2,):
         raise ValueError(f"start must be one point (x, y), got shape {start.shape}")
+    ascent = _validate.flag("ascent", ascent)
     (x0, x1), (y0, y1) = ex.peaks.domain
     controls = {
-        "learning_rate": _float_slider("learning_rate", "learning rate", learning_rate, 0.001, 0.2, 0.001),
-        "epochs": _int_slider("epochs", "epochs", epochs, 1, 500),
-        "start_x": _float_slider("start", "start x", start[0], x0, x1, 0.05),
-        "start_y": _float_slider("start", "start y", start[1], y0, y1, 0.05),
-        "ascent": _toggle("direction", [("descent", False), ("ascent", True)], bool(ascent)),
+        "learning_rate": learning_rate_slider(learning_rate, decades=ex.LEARNING_RATE_DECADES["peaks"]),
+        "epochs": epochs_slider(epochs, maximum=500),
+        "start_x": float_slider("start", "start x", start[0], x0, x1, 0.05, tooltip="x of the start point"),
+        "start_y": float_slider("start", "start y", start[1], y0, y1, 0.05, tooltip="y of the start point"),
+        "ascent": choice_toggle("direction", [("descent", False), ("ascent", True)], ascent,
+                                tooltip="Descent walks downhill (−η∇f), ascent uphill (+η∇f)"),
     }
-    return Explorer(controls, _compute_peaks, ex.draw_peaks)
+    return Explorer(controls, _compute_peaks, ex.draw_peaks, play="epochs")
 
 
 def _compute_peaks(*, start_x, start_y, **kwargs):
@@ -224,7 +391,8 @@ def schedule_explorer(schedule="fixed", *, learning_rate=0.05, epochs=50, object
                       start=None):
     """Pick the learning-rate schedule and its base learning rate (notebook 06).
 
-    Shows x and the learning rate at every epoch; ``time_based`` decays to 0 over ``epochs``.
+    Shows x and the learning rate at every epoch; ``time_based`` decays to 0 over ``epochs``
+    (the epochs slider and its play button replay that run up to each epoch).
 
     Returns
     -------
@@ -232,20 +400,24 @@ def schedule_explorer(schedule="fixed", *, learning_rate=0.05, epochs=50, object
         An ipywidgets VBox; end a notebook cell with it to show it.
     """
     schedule = _validate.choice("schedule", schedule, tuple(ex.SCHEDULES))
-    objective = ex._objective_1d(objective)
+    objective = ex.resolve_objective_1d(objective)
+    epochs = _validate.integer("epochs", epochs, minimum=1)
     controls = {
-        "schedule": _toggle("schedule", list(ex.SCHEDULES), schedule),
-        "learning_rate": _float_slider("learning_rate", "base learning rate", learning_rate, 0.005, 0.3, 0.005),
+        "schedule": choice_toggle("schedule", _labelled(ex.SCHEDULES), schedule,
+                                  tooltip="How the learning rate changes from step to step"),
+        "learning_rate": learning_rate_slider(learning_rate, decades=ex.LEARNING_RATE_DECADES["schedule"],
+                                              description="base learning rate"),
+        "epochs": epochs_slider(epochs, maximum=epochs),
     }
-    fixed = {"epochs": _validate.integer("epochs", epochs, minimum=1), "objective": objective,
-             "start": start}
-    return Explorer(controls, ex.compute_schedule, ex.draw_schedule, fixed=fixed)
+    fixed = {"objective": objective, "start": start, "decay_epochs": epochs}
+    return Explorer(controls, ex.compute_schedule, ex.draw_schedule, fixed=fixed, play="epochs")
 
 
 def gradient_problems_explorer(problem="vanishing", *, learning_rate=0.1, start=2.5, epochs=50):
     """Vanishing (plateau) or exploding (steep) gradients: learning rate and start (notebook 07).
 
-    A diverged run is reported as a message in the readout and on the figure.
+    A run that diverges or leaves the plotted range is reported as a message in the readout
+    and on the figure.
 
     Returns
     -------
@@ -253,13 +425,15 @@ def gradient_problems_explorer(problem="vanishing", *, learning_rate=0.1, start=
         An ipywidgets VBox; end a notebook cell with it to show it.
     """
     problem = _validate.choice("problem", problem, tuple(ex.GRADIENT_PROBLEMS))
+    epochs = _validate.integer("epochs", epochs, minimum=1)
     controls = {
-        "problem": _toggle("gradients", list(ex.GRADIENT_PROBLEMS), problem),
-        "learning_rate": _float_slider("learning_rate", "learning rate", learning_rate, 0.01, 1.0, 0.01),
-        "start": _float_slider("start", "start x", start, -4.0, 4.0, 0.1),
+        "problem": choice_toggle("gradients", _labelled(ex.GRADIENT_PROBLEMS), problem,
+                                 tooltip="A flat plateau (tiny gradients) or a steep x⁴ (huge ones)"),
+        "learning_rate": learning_rate_slider(learning_rate, decades=ex.LEARNING_RATE_DECADES["gradient_problems"]),
+        "start": float_slider("start", "start x₀", start, -4.0, 4.0, 0.1, tooltip="Where the run starts"),
+        "epochs": epochs_slider(epochs, maximum=max(200, epochs)),
     }
-    fixed = {"epochs": _validate.integer("epochs", epochs, minimum=1)}
-    return Explorer(controls, ex.compute_gradient_problems, ex.draw_gradient_problems, fixed=fixed)
+    return Explorer(controls, ex.compute_gradient_problems, ex.draw_gradient_problems, play="epochs")
 
 
 def classifier_explorer(*, learning_rate=0.1, epochs=100, n=100, hidden=8, seed=0):
@@ -274,11 +448,12 @@ def classifier_explorer(*, learning_rate=0.1, epochs=100, n=100, hidden=8, seed=
         An ipywidgets VBox; end a notebook cell with it to show it.
     """
     controls = {
-        "learning_rate": _float_slider("learning_rate", "learning rate", learning_rate, 0.01, 10.0, 0.01),
-        "epochs": _int_slider("epochs", "epochs", epochs, 1, 1000),
+        "learning_rate": learning_rate_slider(learning_rate, decades=ex.LEARNING_RATE_DECADES["classifier"]),
+        "epochs": epochs_slider(epochs, maximum=1000,
+                                tooltip="Full-batch training epochs (▶ plays them, 10 at a time)"),
     }
     fixed = {"n": n, "hidden": hidden, "seed": seed}
-    return Explorer(controls, ex.compute_classifier, ex.draw_classifier, fixed=fixed)
+    return Explorer(controls, ex.compute_classifier, ex.draw_classifier, fixed=fixed, play="epochs")
 
 
 #: Tab title -> explorer, in lesson order (the instructors' dashboard, apps/explorers.ipynb).
@@ -302,3 +477,4 @@ def explorer_tabs():
     tabs = W.Tab(children=[make() for make in TABS.values()], titles=list(TABS))
     tabs.add_class("cu-explorer-tabs")
     return tabs
+

@@ -1,7 +1,6 @@
 """The explorers' pure compute and draw functions, tested without any widget."""
 import re
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -43,22 +42,65 @@ def test_descent_1d_accepts_names_and_default_start():
 
 def test_descent_1d_divergence_is_a_message():
     e = cu.compute_descent_1d(cu.quadratic, start=1.5, learning_rate=0.5, epochs=40)
-    assert e.diverged
+    assert e.diverged and e.ran_away and e.regime == "diverging"
     assert e.message.startswith("Diverged at epoch")
     assert "final x = diverged" in e.readout
     assert np.isnan(e.numbers["final x"])
 
 
+def test_leaving_the_plotted_range_is_a_message_before_any_divergence():
+    # 0.34 on the quadratic: |1 - 6 * 0.34| = 1.04, the run grows slowly and leaves [-2, 2]
+    # long before |x| reaches the driver's bound.
+    e = cu.compute_descent_1d(cu.quadratic, start=1.5, learning_rate=0.34, epochs=30)
+    assert e.ran_away and e.regime == "diverging"
+    k = e.left_at
+    assert k > 0 and abs(e.result.path[k]) > 2 and np.all(np.abs(e.result.path[:k]) <= 2)
+    assert e.message.startswith(f"Left the plotted range at epoch {k}")
+    assert e.status == f"ran away at epoch {k}"
+
+
+def test_typed_learning_rates_are_used_exactly():
+    e = cu.compute_descent_1d(learning_rate=0.0123456789, epochs=3)
+    assert e.settings["learning_rate"] == 0.0123456789
+    assert "learning rate 0.0123456789 ·" in e.readout
+
+
 @pytest.mark.parametrize("bad, match", [
-    (dict(objective="banana"), "objective must be one of 'quadratic', 'sextic', 'cos_bowl'"),
-    (dict(objective=cu.peaks), "objective must be a 1-D"),
-    (dict(learning_rate=-1), "learning_rate must be > 0"),
-    (dict(epochs=0), "epochs must be >= 1"),
-    (dict(start=np.nan), "start must be finite"),
+    ({"objective": "banana"}, "objective must be one of 'quadratic', 'sextic', 'cos_bowl'"),
+    ({"objective": cu.peaks}, "objective must be a 1-D"),
+    ({"learning_rate": -1}, "learning_rate must be a finite number > 0"),
+    ({"learning_rate": [0.1, 0.2]}, "learning_rate"),
+    ({"learning_rate": "0.1"}, "learning_rate"),
+    ({"learning_rate": True}, "learning_rate"),
+    ({"epochs": 0}, "epochs must be >= 1"),
+    ({"start": np.nan}, "start must be a finite number"),
+    ({"start": [1.0, 2.0]}, "start"),
+    ({"start": "1.5"}, "start"),
 ])
 def test_descent_1d_bad_input_names_the_parameter(bad, match):
     with pytest.raises(ValueError, match=re.escape(match)):
         cu.compute_descent_1d(**bad)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: cu.compute_peaks(ascent="no"), "ascent"),
+    (lambda: cu.compute_peaks(ascent=1), "ascent"),
+    (lambda: cu.compute_peaks(start="ab"), "start"),
+    (lambda: cu.compute_peaks(start=[[0, 0], [1, 1]]), "start"),
+    (lambda: cu.compute_peaks(learning_rate=[0.1]), "learning_rate"),
+    (lambda: cu.compute_schedule(learning_rate="0.1"), "learning_rate"),
+    (lambda: cu.compute_schedule(start=[1.0]), "start"),
+    (lambda: cu.compute_gradient_problems(learning_rate=(0.1,)), "learning_rate"),
+    (lambda: cu.compute_gradient_problems(start="2"), "start"),
+    (lambda: cu.compute_classifier(learning_rate="1"), "learning_rate"),
+    (lambda: cu.draw_descent_1d(cu.compute_descent_1d(epochs=2), fig="fig"), "fig"),
+    (lambda: cu.draw_peaks(cu.compute_descent_1d(epochs=2)), "exploration"),
+    (lambda: cu.draw_schedule("e"), "exploration"),
+    (lambda: cu.figure_png("fig"), "fig"),
+])
+def test_bad_input_is_a_value_error_naming_the_parameter(call, name):
+    with pytest.raises(ValueError, match=rf"^{name}\b"):
+        call()
 
 
 @pytest.mark.parametrize("ascent", [False, True])
@@ -76,11 +118,6 @@ def test_peaks_default_reaches_a_known_minimum():
     assert (e.numbers["x"], e.numbers["y"]) == pytest.approx(cu.peaks.minima[1], abs=1e-3)
 
 
-def test_peaks_start_must_be_one_point():
-    with pytest.raises(ValueError, match="start must be one point"):
-        cu.compute_peaks(start=[[0, 0], [1, 1]])
-
-
 @pytest.mark.parametrize("name", ["fixed", "gradient_based", "time_based"])
 def test_schedule_matches_gradient_descent(name):
     e = cu.compute_schedule(name, learning_rate=0.05, epochs=40)
@@ -90,6 +127,12 @@ def test_schedule_matches_gradient_descent(name):
     np.testing.assert_array_equal(e.result.path, ref.path)
     assert e.numbers["last learning rate"] == float(ref.learning_rates[-1])
     assert f"{name} schedule" in e.readout
+
+
+def test_schedule_epochs_replay_one_run_when_the_decay_is_fixed():
+    full = cu.compute_schedule("time_based", learning_rate=0.05, epochs=40, decay_epochs=40)
+    part = cu.compute_schedule("time_based", learning_rate=0.05, epochs=15, decay_epochs=40)
+    np.testing.assert_array_equal(part.result.path, full.result.path[:16])
 
 
 def test_schedule_unknown_name_lists_choices():
@@ -103,13 +146,13 @@ def test_gradient_problems_vanishing_barely_moves():
     assert e.numbers["final x"] == float(ref.final)
     assert e.numbers["largest |f'|"] < 0.02  # the gradient vanished: hardly any progress
     assert e.numbers["final x"] > 2.3
-    assert not e.diverged
+    assert not e.ran_away and e.regime == "too small"
 
 
 def test_gradient_problems_exploding_reports_divergence():
     e = cu.compute_gradient_problems("exploding", learning_rate=0.2, start=2.5)
     assert e.diverged
-    assert e.message == ("Diverged at epoch 1: the steps grew without bound. "
+    assert e.message == ("Diverged at epoch 3: the steps grew without bound. "
                          "Try a smaller learning rate or a start closer to 0.")
     assert "final x = diverged" in e.readout
     assert "Diverged" in repr(e)
@@ -126,6 +169,133 @@ def test_snap_removes_browser_rounding_noise():
     assert ex.snap(0.1234, 0.005, origin=0.005) == 0.125
 
 
+def test_snap_log_rounds_slider_positions_and_keeps_typed_values():
+    for k in range(0, 401, 7):
+        grid = 10 ** (-4 + k * 0.01)
+        snapped = ex.snap_log(grid * (1 + 1e-13), 0.01, origin=-4.0)
+        assert snapped == float(f"{grid:.3g}")
+        assert ex.snap_log(snapped, 0.01, origin=-4.0) == snapped  # idempotent
+    for typed in (0.0123, 0.012345, 0.3333, 1e-3 * 1.5):
+        assert ex.snap_log(typed, 0.01, origin=-4.0) == typed
+
+
+# ----------------------------------------------------------------------- update rule
+
+_NUMBER = r"\(?(−?[\d.]+(?:e[−+]\d+)?)\)?"
+
+
+def _parse(text):
+    return float(text.replace("−", "-"))
+
+
+@pytest.mark.parametrize("learning_rate, epochs", [(0.02, 20), (0.25, 7), (0.001, 3)])
+def test_update_rule_shows_the_last_step_with_the_run_numbers(learning_rate, epochs):
+    e = cu.compute_descent_1d(cu.quadratic, start=-1.5, learning_rate=learning_rate, epochs=epochs)
+    m = re.fullmatch(rf"x(\S+) = x(\S+) − η·f′\(x\S+\) = {_NUMBER} − {_NUMBER} × {_NUMBER} = {_NUMBER}",
+                     e.update)
+    assert m, e.update
+    sub = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+    assert int(m[1].translate(sub)) == epochs and int(m[2].translate(sub)) == epochs - 1
+    x_prev, lr, g, x_new = (_parse(m[i]) for i in range(3, 7))
+    path = e.result.path
+    assert x_prev == pytest.approx(path[-2], rel=1e-3, abs=1e-4)
+    assert lr == learning_rate
+    assert g == pytest.approx(cu.quadratic.grad(path[-2]), rel=1e-3, abs=1e-4)
+    assert x_new == pytest.approx(path[-1], rel=1e-3, abs=1e-4)
+
+
+def test_update_rule_2d_and_ascent_sign():
+    e = cu.compute_peaks(learning_rate=0.05, epochs=12, start=(-1.0, -1.5), ascent=True)
+    assert e.update.startswith("(x, y)₁₂ = (x, y)₁₁ + η·∇f = ")
+    assert e.update.endswith(f"({e.numbers['x']:.4g}, {e.numbers['y']:.4g})".replace("-", "−"))
+
+
+def test_converged_status_names_the_epoch():
+    e = cu.compute_descent_1d(cu.quadratic, start=1.5, learning_rate=0.1, epochs=50)
+    grads = np.abs(cu.quadratic.grad(e.result.path))
+    first = int(np.argmax(grads < ex.CONVERGED_TOL))
+    assert e.status == f"converged at epoch {first} (|f′| < 0.001)"
+    assert first > 0 and grads[first - 1] >= ex.CONVERGED_TOL
+
+
+# ------------------------------------------------------------- regimes on the sliders
+
+def _slider_rates(kind, every=1):
+    """Every position of the explorer's learning-rate slider (as the widget snaps them)."""
+    lo, hi = ex.LEARNING_RATE_DECADES[kind]
+    n = round((hi - lo) / 0.01)
+    return [ex.snap_log(10 ** (lo + k * 0.01), 0.01, origin=lo) for k in range(0, n + 1, every)]
+
+
+# Each explorer as its widget starts it (cu.widgets' defaults) and as the notebooks call it.
+SWEEPS = {
+    "descent_1d": ("descent_1d", lambda lr: cu.compute_descent_1d(learning_rate=lr), 1),
+    "descent_1d nb01": ("descent_1d", lambda lr: cu.compute_descent_1d(
+        cu.quadratic, start=-1.5, learning_rate=lr, epochs=30), 2),
+    "descent_1d nb02": ("descent_1d", lambda lr: cu.compute_descent_1d(
+        cu.sextic, start=0.6, learning_rate=lr, epochs=200), 4),
+    "peaks": ("peaks", lambda lr: cu.compute_peaks(learning_rate=lr), 2),
+    "peaks nb04": ("peaks", lambda lr: cu.compute_peaks(
+        learning_rate=lr, epochs=200, start=(-1.0, -1.5), ascent=True), 4),
+    "schedule": ("schedule", lambda lr: cu.compute_schedule(learning_rate=lr), 1),
+    "schedule nb06": ("schedule", lambda lr: cu.compute_schedule(
+        "time_based", learning_rate=lr, epochs=100, objective=cu.sextic, start=1.0), 2),
+    "gradient_problems": ("gradient_problems", lambda lr: cu.compute_gradient_problems(learning_rate=lr), 1),
+    "gradient_problems nb07": ("gradient_problems", lambda lr: cu.compute_gradient_problems(
+        "exploding", learning_rate=lr, start=2.0, epochs=50), 1),
+    "classifier": ("classifier", lambda lr: cu.compute_classifier(learning_rate=lr), 6),
+}
+DRAW = {"descent_1d": cu.draw_descent_1d, "peaks": cu.draw_peaks, "schedule": cu.draw_schedule,
+        "gradient_problems": cu.draw_gradient_problems, "classifier": cu.draw_classifier}
+
+
+def _drawn_outside(axes):
+    """Data points of moving lines that fall outside their axes' limits."""
+    bad = []
+    for ax in axes:
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        for line in ax.get_lines():
+            x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+            if x.size and line.get_visible():
+                out = ~((x >= x0 - 1e-9) & (x <= x1 + 1e-9) & (y >= y0 - 1e-9) & (y <= y1 + 1e-9))
+                if out.any():
+                    bad.append((line.get_label(), x[out][:3], y[out][:3]))
+    return bad
+
+
+@pytest.mark.parametrize("case", list(SWEEPS))
+def test_slider_range_reaches_all_four_regimes_and_never_leaves_the_axes_silently(case):
+    """Sweep the learning-rate slider (every ``every``-th position, drawn on one figure):
+    all four regimes occur, and every setting stays inside the drawn axes, which keep the
+    landscape's limits, or shows the message on the figure."""
+    kind, compute, every = SWEEPS[case]
+    draw = DRAW[kind]
+    seen, fig, limits = set(), None, None
+    for lr in _slider_rates(kind, every):
+        e = compute(lr)
+        assert e.regime in ex.REGIMES
+        seen.add(e.regime)
+        axes = draw(e, fig=fig)
+        fig = axes[0].figure
+        message = fig._course_scene.message
+        if e.ran_away:
+            assert message.get_visible() and message.get_text().replace("\n", " ") == e.message
+        else:
+            assert not message.get_visible()
+            assert _drawn_outside(axes) == [], (lr, _drawn_outside(axes))
+        if kind != "classifier":
+            landscape = [ax.get_xlim() for ax in axes[:1]] + ([axes[0].get_ylim()] if kind != "schedule" else [])
+            limits = limits or landscape
+            assert landscape == limits, f"learning rate {lr}: the axes rescaled"
+    assert seen == set(ex.REGIMES), f"{case}: regimes reached {sorted(seen)}"
+
+
+def test_regimes_come_in_order_on_the_quadratic():
+    regimes = [cu.compute_descent_1d(learning_rate=lr).regime for lr in _slider_rates("descent_1d")]
+    first = {r: regimes.index(r) for r in ex.REGIMES}
+    assert first["too small"] < first["good"] < first["oscillating"] < first["diverging"]
+
+
 # ---------------------------------------------------------------------------------- draw
 
 def _lines_with_label(ax, label):
@@ -140,18 +310,38 @@ def test_draw_descent_1d_artists():
     np.testing.assert_allclose(path.get_xdata(), e.result.path)
     (on_df,) = _lines_with_label(ax_df, "path")
     np.testing.assert_allclose(on_df.get_ydata(), cu.quadratic.grad(e.result.path))
-    (final,) = _lines_with_label(ax_df, "final x")
-    assert final.get_xdata()[0] == pytest.approx(e.numbers["final x"])
-    assert "learning rate 0.05" in ax_f.get_title()
-    assert not ax_f.texts  # no message box without divergence
+    (now,) = _lines_with_label(ax_df, "epoch shown")
+    assert now.get_xdata()[0] == pytest.approx(e.numbers["final x"])
+    assert "learning rate 0.05" in ex.title_text(ax_f) and "epoch 10" in ex.title_text(ax_f)
+    assert not ax_f.figure._course_scene.message.get_visible()
+    legend = {t.get_text() for t in ax_f.get_legend().get_texts()}
+    assert {"start", "epoch shown", "path"} <= legend
 
 
-def test_draw_reuses_and_clears_the_given_figure():
+def test_draw_reuses_the_figure_and_its_artists():
     fig = Figure()
-    e = cu.compute_descent_1d(learning_rate=0.05)
-    cu.draw_descent_1d(e, fig=fig)
-    axes = cu.draw_descent_1d(e, fig=fig)
-    assert len(fig.axes) == 2 and axes[0].figure is fig
+    a = cu.draw_descent_1d(cu.compute_descent_1d(learning_rate=0.05), fig=fig)
+    (path,) = _lines_with_label(a[0], "path")
+    b = cu.draw_descent_1d(cu.compute_descent_1d(learning_rate=0.2), fig=fig)
+    assert len(fig.axes) == 2 and b[0] is a[0] and _lines_with_label(b[0], "path") == [path]
+    c = cu.draw_descent_1d(cu.compute_descent_1d("sextic", learning_rate=0.01), fig=fig)
+    assert c[0] is not a[0] and len(fig.axes) == 2  # another function: drawn afresh
+
+
+@pytest.mark.parametrize("kind", list(DRAW))
+def test_reused_figure_renders_the_same_picture_as_a_fresh_one(kind):
+    compute = {"descent_1d": cu.compute_descent_1d, "peaks": cu.compute_peaks,
+               "schedule": cu.compute_schedule, "gradient_problems": cu.compute_gradient_problems,
+               "classifier": cu.compute_classifier}[kind]
+    draw = DRAW[kind]
+    fig = draw(compute(learning_rate=0.01))[0].figure
+    cu.figure_png(fig)
+    e = compute(learning_rate=0.05)
+    kept = _png_pixels(cu.figure_png(draw(e, fig=fig)[0].figure))
+    fresh_fig = Figure(figsize=fig.get_size_inches(), dpi=fig.dpi)  # not owned: plain savefig
+    fresh = _png_pixels(cu.figure_png(draw(e, fig=fresh_fig)[0].figure))
+    assert kept.shape == fresh.shape
+    assert np.mean(np.any(np.abs(kept - fresh) > 0.1, axis=-1)) < 0.002
 
 
 def test_draw_never_touches_pyplot():
@@ -163,15 +353,41 @@ def test_draw_never_touches_pyplot():
     assert after == before
 
 
-def test_draw_diverged_run_shows_message_and_stays_on_the_domain():
+def test_draw_runaway_run_keeps_the_landscape_and_marks_where_it_left():
     e = cu.compute_gradient_problems("exploding", learning_rate=0.2, start=2.5)
     ax_f, ax_g = cu.draw_gradient_problems(e)
+    tame = cu.draw_gradient_problems(cu.compute_gradient_problems("exploding", learning_rate=0.001))
     assert ax_f.get_xlim() == cu.steep.domain  # the runaway path does not rescale the plot
-    assert ax_f.get_ylim()[1] < 100
-    assert any("Diverged at epoch 1" in t.get_text().replace("\n", " ") for t in ax_g.texts)
-    assert _lines_with_label(ax_f, "diverged (epoch 1)")
+    assert ax_f.get_ylim() == tame[0].get_ylim() and ax_g.get_ylim()[1] == tame[1].get_ylim()[1]
+    message = ax_f.figure._course_scene.message
+    assert message.get_visible() and "Diverged at epoch 3" in message.get_text().replace("\n", " ")
+    (left,) = _lines_with_label(ax_f, "left the plot")
+    assert left.get_visible() and left.get_xdata()[0] in cu.steep.domain
     png = cu.figure_png(ax_f.figure)
     assert np.isfinite(_png_pixels(png)).all()
+
+
+@pytest.mark.parametrize("kind, e", [
+    ("descent_1d", lambda: cu.compute_descent_1d(learning_rate=0.9)),
+    ("peaks", lambda: cu.compute_peaks(learning_rate=0.8)),
+    ("schedule", lambda: cu.compute_schedule(learning_rate=0.9)),
+    ("gradient_problems", lambda: cu.compute_gradient_problems("exploding", learning_rate=50.0)),
+    ("classifier", lambda: cu.compute_classifier(learning_rate=500.0)),
+])
+def test_message_never_covers_a_legend_or_the_axes(kind, e):
+    e = e()
+    assert e.ran_away
+    axes = DRAW[kind](e)
+    fig = axes[0].figure
+    renderer = fig.canvas.get_renderer()
+    fig.canvas.draw()
+    box = fig._course_scene.message.get_window_extent(renderer)
+    legends = [ax.get_legend() for ax in axes if ax.get_legend()] + list(fig.legends)
+    assert legends
+    for legend in legends:
+        assert not box.overlaps(legend.get_window_extent(renderer))
+    for ax in axes:
+        assert not box.overlaps(ax.get_window_extent(renderer))
 
 
 def test_draw_peaks_trajectory_over_contour():
@@ -181,42 +397,48 @@ def test_draw_peaks_trajectory_over_contour():
     lines = [ln for ln in ax.get_lines() if isinstance(ln, Line2D) and len(ln.get_xdata()) > 2]
     (trajectory,) = lines
     np.testing.assert_allclose(trajectory.get_xdata(), e.result.path[:, 0])
-    assert "descent" in ax.get_title()
+    assert "descent" in ex.title_text(ax)
+    legend = {t.get_text() for t in ax.figure.legends[0].get_texts()}
+    assert {"start", "epoch shown", "path"} <= legend
 
 
-def test_draw_schedule_shows_learning_rates():
+def test_draw_schedule_shows_learning_rates_only_while_the_run_is_in_view():
     e = cu.compute_schedule("time_based", learning_rate=0.1, epochs=20)
     ax_x, ax_lr = cu.draw_schedule(e)
-    (rates,) = ax_lr.get_lines()
+    (rates,) = _lines_with_label(ax_lr, "learning rate")
     np.testing.assert_allclose(rates.get_ydata(), e.result.learning_rates)
     assert rates.get_ydata()[0] == 0.1 and rates.get_ydata()[-1] == pytest.approx(0.1 / 20)
+    e = cu.compute_schedule("fixed", learning_rate=0.9, epochs=20)
+    assert e.ran_away
+    ax_x, ax_lr = cu.draw_schedule(e)
+    (rates,) = _lines_with_label(ax_lr, "learning rate")
+    assert ax_x.get_xlim() == (0, 20) and np.all(rates.get_ydata() == 0.9)
+    assert rates.get_xdata().size <= e.left_at
 
 
 def test_figure_png_is_an_image_with_content():
     e = cu.compute_descent_1d(learning_rate=0.05)
     png = cu.figure_png(cu.draw_descent_1d(e)[0].figure)
     pixels = _png_pixels(png)
-    assert pixels.shape[:2] == (320, 800)  # 8 x 3.2 inches at 100 dpi
+    assert pixels.shape[:2] == (330, 760)  # 7.6 x 3.3 inches at 100 dpi
     assert len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0)) > 50
 
 
-@pytest.mark.parametrize("compute, draw", [
-    (cu.compute_descent_1d, cu.draw_descent_1d),
-    (cu.compute_peaks, cu.draw_peaks),
-    (cu.compute_schedule, cu.draw_schedule),
-    (cu.compute_gradient_problems, cu.draw_gradient_problems),
-])
-def test_update_is_fast(compute, draw):
-    # Issue 5: updates must feel instant. CPU time of compute + draw + PNG, best of 3,
-    # with a generous bound so a loaded CI machine does not flake.
-    fig = draw(compute())[0].figure
-    best = np.inf
-    for _ in range(3):
-        t = time.process_time()
-        draw(compute(), fig=fig)
-        cu.figure_png(fig)
-        best = min(best, time.process_time() - t)
-    assert best < 0.25
+@pytest.mark.parametrize("kind", list(DRAW))
+def test_figure_text_stays_legible_in_a_900px_panel(kind):
+    """Every text >= 9 pt, and the figure no wider than fits a 900 px notebook panel
+    unscaled, so that text is >= 9 px on screen."""
+    compute = {"descent_1d": cu.compute_descent_1d, "peaks": cu.compute_peaks,
+               "schedule": cu.compute_schedule, "gradient_problems": cu.compute_gradient_problems,
+               "classifier": cu.compute_classifier}[kind]
+    fig = DRAW[kind](compute(learning_rate=100.0 if kind == "classifier" else 0.9))[0].figure
+    width_px = fig.get_size_inches()[0] * fig.dpi
+    assert width_px <= ex.MAX_WIDTH_PX
+    fig.canvas.draw()
+    sizes = [t.get_fontsize() for t in fig.findobj(lambda a: hasattr(a, "get_fontsize"))
+             if t.get_visible() and getattr(t, "get_text", lambda: "")()]
+    assert sizes and min(sizes) >= cu.style.MIN_FONT_PT
+    assert min(sizes) * fig.dpi / 72 >= 9
 
 
 # ---------------------------------------------------------------------------- classifier
@@ -251,26 +473,14 @@ def test_classifier_bad_input():
 def test_draw_classifier_boundary_and_loss_curve():
     e = cu.compute_classifier(learning_rate=0.5, epochs=30)
     ax_b, ax_l = cu.draw_classifier(e)
-    assert len(ax_b.collections) >= 4  # filled map, 0.5 contour, two scatters
-    (curve,) = ax_l.get_lines()
+    assert ax_b.images and len(ax_b.collections) >= 3  # map, two classes, the 0.5 contour
+    (curve,) = _lines_with_label(ax_l, "loss")
     np.testing.assert_allclose(curve.get_ydata(), e.result.history.cost)
-    assert "learning rate 0.5" in ax_b.get_title()
+    assert "learning rate 0.5" in ex.title_text(ax_b)
 
 
-def test_draw_classifier_diverged_shows_message():
-    e = cu.compute_classifier(learning_rate=1e9, epochs=20)
-    assert e.diverged and "diverged" in e.message
-    ax_b, ax_l = cu.draw_classifier(e)
-    assert any("diverged" in t.get_text() for t in ax_l.texts)
-    assert "accuracy = diverged" in e.readout
-
-
-def test_classifier_update_is_fast():
-    fig = cu.draw_classifier(cu.compute_classifier())[0].figure
-    best = np.inf
-    for _ in range(3):
-        t = time.process_time()
-        cu.draw_classifier(cu.compute_classifier(), fig=fig)
-        cu.figure_png(fig)
-        best = min(best, time.process_time() - t)
-    assert best < 0.25
+def test_draw_classifier_runaway_shows_message():
+    e = cu.compute_classifier(learning_rate=1e3, epochs=20)
+    assert e.ran_away and e.regime == "diverging"
+    _ax_b, ax_l = cu.draw_classifier(e)
+    assert ax_l.figure._course_scene.message.get_visible()
