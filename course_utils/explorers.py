@@ -447,12 +447,14 @@ class _Scene:
         for name in self.moving:
             value = getattr(self, name)
             artists.extend(value if isinstance(value, list) else [value])
-        return [a for a in artists if a is not None]
+        return [a for a in artists if a is not None and a.figure is not None]  # not removed
 
     def _static_signature(self):
         # What the kept picture depends on besides the moving artists: axis limits and size.
-        return (tuple((ax.get_xlim(), ax.get_ylim(), ax.get_yscale()) for ax in self.axes),
-                tuple(self.fig.bbox.size), self.fig.dpi)
+        # (A learner removing or adding an artist changes the counts.)
+        return (tuple((ax.get_xlim(), ax.get_ylim(), ax.get_yscale(), len(ax.lines), len(ax.collections),
+                       len(ax.texts), len(ax.images), len(ax.patches)) for ax in self.axes),
+                len(self.fig.texts), tuple(self.fig.bbox.size), self.fig.dpi)
 
     def render_png(self):
         from PIL import Image
@@ -504,6 +506,38 @@ def _prepare(fig, figsize, key):
     scene = _Scene(key, fig, owned)
     fig._course_scene = scene
     return fig, scene, True
+
+
+def new_figure(fig, figsize, margins):
+    """Building block for other explorers: ``fig`` cleared for a fresh drawing (or a new
+    pyplot-free Figure of ``figsize``) with fixed ``margins`` (``subplots_adjust`` keywords).
+
+    Fixed margins instead of a layout engine: constrained layout doubles the redraw time.
+    """
+    if fig is None:
+        fig = Figure(figsize=figsize, dpi=_DPI, facecolor="white")
+    else:
+        _validate.figure("fig", fig)
+    fig.clear()
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig._course_scene = None
+    fig.subplots_adjust(**margins)
+    return fig
+
+
+def message_box(ax, text, *, width_chars=None):
+    """Building block for other explorers: the red runaway message, in the band above the
+    axes' titles at the top of ``ax``'s figure (never over a legend or the data)."""
+    fig = ax.figure
+    if width_chars is None:
+        width_chars = max(40, int(fig.get_size_inches()[0] * 12.5))
+    artist = _message_artist(fig, width_chars)
+    _set_message(artist, text)
+    return artist
+
+
+_new_figure, _message_box = new_figure, message_box  # the names explorers_optim imports
 
 
 def _message_artist(fig, width_chars):
@@ -858,7 +892,8 @@ def compute_schedule(schedule="fixed", *, learning_rate=0.05, epochs=50, objecti
     result = gradient_descent(objective, start, learning_rate=rule, epochs=epochs)
     final = float(result.final)
     summary = _summary_1d("schedule", objective, result, "Try a smaller base learning rate.")
-    shown_rates = result.learning_rates if summary["left_at"] < 0 else result.learning_rates[:max(1, summary["left_at"])]
+    left_at = summary["left_at"]
+    shown_rates = result.learning_rates if left_at < 0 else result.learning_rates[:max(1, left_at)]
     last_rate = float(shown_rates[-1])
     numbers = {"final x": final, "f(x)": objective(final) if np.isfinite(final) else np.nan,
                "last learning rate": last_rate}
