@@ -336,8 +336,9 @@ def _left_at(path, domain):
 def _runaway_message(result, left_at, where, hint):
     """The red message: divergence (the driver's report) or leaving the plotted range."""
     if result.diverged:
+        # The shared criterion's own words for why (course_utils.divergence).
         epoch = int(result.diverged_at)
-        return f"Diverged at epoch {epoch}: the steps grew without bound. {hint}"
+        return f"Diverged at epoch {epoch}: {result.rule.why(int(result.diverged_reason))}. {hint}"
     if left_at >= 0:
         return (f"Left the plotted range at epoch {left_at} ({where}): the step overshot the "
                 f"landscape shown, so the path is drawn up to there. {hint}")
@@ -974,8 +975,8 @@ def compute_gradient_problems(problem="vanishing", *, learning_rate=0.1, start=2
     of a plot full of NaN.
 
     >>> e = compute_gradient_problems("exploding", learning_rate=0.2, start=2.5)
-    >>> e.ran_away, e.message.split(":")[0]
-    (True, 'Diverged at epoch 3')
+    >>> e.ran_away, e.message
+    (True, 'Diverged at epoch 1: it left [-9, 9]. Try a smaller learning rate or a start closer to 0.')
     """
     problem = _validate.choice("problem", problem, tuple(GRADIENT_PROBLEMS))
     objective = GRADIENT_PROBLEMS[problem]
@@ -1173,7 +1174,8 @@ def compute_classifier(*, learning_rate=0.1, epochs=100, n=100, hidden=8, seed=0
                f"{epochs} epochs → final loss = {_fmt(loss)}, accuracy = "
                + ("diverged" if run.diverged else f"{100 * accuracy:.1f}%"))
     if run.diverged:
-        message = history.divergence_report() + " Try a smaller learning rate."
+        message = (f"Diverged at epoch {int(history.diverged_at)}: "
+                   f"{history.rule.why(int(history.diverged_reason))}. Try a smaller learning rate.")
     elif ran_away:
         message = (f"The loss ended above its start ({end_cost:.3f} > {start_cost:.3f}): the steps "
                    f"overshoot, training made the network worse. Try a smaller learning rate.")

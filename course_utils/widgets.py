@@ -229,6 +229,10 @@ def readout_html(exploration):
     text = "".join(parts)
     if exploration.message:
         text += _error_html(exploration.message)
+    rule = getattr(exploration.result, "rule", None) or getattr(
+        getattr(exploration.result, "history", None), "rule", None)
+    if exploration.diverged and rule is not None:  # what "diverged" means, in the shared words
+        text += f'<div class="cu-readout-rule" style="font-size:0.9em">{html.escape(rule.describe())}</div>'
     return text
 
 

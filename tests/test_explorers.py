@@ -48,11 +48,20 @@ def test_descent_1d_divergence_is_a_message():
     assert np.isnan(e.numbers["final x"])
 
 
-def test_leaving_the_plotted_range_is_a_message_before_any_divergence():
-    # 0.34 on the quadratic: |1 - 6 * 0.34| = 1.04, the run grows slowly and leaves [-2, 2]
-    # long before |x| reaches the driver's bound.
+def test_slow_runaway_diverges_while_still_on_the_plot():
+    # 0.34 on the quadratic: |1 - 6 * 0.34| = 1.04, the loss grows by a few percent a step:
+    # the shared criterion calls it diverged long before |x| reaches the driver's bound.
     e = cu.compute_descent_1d(cu.quadratic, start=1.5, learning_rate=0.34, epochs=30)
-    assert e.ran_away and e.regime == "diverging"
+    assert e.diverged and e.regime == "diverging"
+    k = e.left_at
+    assert k == int(e.result.diverged_at) and np.all(np.abs(e.result.path[:k]) <= 2)
+    assert e.message.startswith(f"Diverged at epoch {k}: its loss rose for 5 steps in a row")
+
+
+def test_leaving_the_plotted_range_is_a_message_before_any_divergence():
+    # cos(2 pi x) + x^2 at 0.2099: a step overshoots past -2, then the run comes back.
+    e = cu.compute_descent_1d(cu.cos_bowl, start=1.5, learning_rate=0.2099, epochs=20)
+    assert e.ran_away and not e.diverged and e.regime == "diverging"
     k = e.left_at
     assert k > 0 and abs(e.result.path[k]) > 2 and np.all(np.abs(e.result.path[:k]) <= 2)
     assert e.message.startswith(f"Left the plotted range at epoch {k}")
@@ -152,7 +161,7 @@ def test_gradient_problems_vanishing_barely_moves():
 def test_gradient_problems_exploding_reports_divergence():
     e = cu.compute_gradient_problems("exploding", learning_rate=0.2, start=2.5)
     assert e.diverged
-    assert e.message == ("Diverged at epoch 3: the steps grew without bound. "
+    assert e.message == ("Diverged at epoch 1: it left [-9, 9]. "
                          "Try a smaller learning rate or a start closer to 0.")
     assert "final x = diverged" in e.readout
     assert "Diverged" in repr(e)
@@ -360,7 +369,7 @@ def test_draw_runaway_run_keeps_the_landscape_and_marks_where_it_left():
     assert ax_f.get_xlim() == cu.steep.domain  # the runaway path does not rescale the plot
     assert ax_f.get_ylim() == tame[0].get_ylim() and ax_g.get_ylim()[1] == tame[1].get_ylim()[1]
     message = ax_f.figure._course_scene.message
-    assert message.get_visible() and "Diverged at epoch 3" in message.get_text().replace("\n", " ")
+    assert message.get_visible() and "Diverged at epoch 1" in message.get_text().replace("\n", " ")
     (left,) = _lines_with_label(ax_f, "left the plot")
     assert left.get_visible() and left.get_xdata()[0] in cu.steep.domain
     png = cu.figure_png(ax_f.figure)
