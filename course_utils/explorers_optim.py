@@ -22,19 +22,22 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate
+from .descent import gradient_descent
 from .explorers import Exploration, _fmt, _message_box, _new_figure
 from .functions import Objective
 from .nn.data import linear_1d
 from .nn.network import Network
+from .optimizers import momentum
 from .plotting import plot_contour
 from .style import MARKER, ROLE
 
-__all__ = ["BATCH_SIZES", "compute_minibatch", "draw_minibatch", "minibatch_data", "mse_bowl"]
+__all__ = ["BATCH_SIZES", "compute_minibatch", "compute_momentum", "draw_minibatch", "draw_momentum",
+           "elongated_bowl", "minibatch_data", "mse_bowl"]
 
 #: The batch sizes the mini-batch explorer offers (its data set has 64 samples).
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64)
 
-_TWO_PANELS = {"left": 0.075, "right": 0.98, "bottom": 0.15, "top": 0.9, "wspace": 0.28}
+_TWO_PANELS = {"left": 0.085, "right": 0.98, "bottom": 0.15, "top": 0.9, "wspace": 0.28}
 
 
 def mse_bowl(x, y, *, domain=None, name="mse_bowl"):
@@ -89,6 +92,50 @@ def _domain(domain):
     if d.shape != (2, 2) or not (d[0, 0] < d[0, 1] and d[1, 0] < d[1, 1]):
         raise ValueError(f"domain must be ((w_lo, w_hi), (b_lo, b_hi)) with lo < hi, got {domain!r}")
     return ((float(d[0, 0]), float(d[0, 1])), (float(d[1, 0]), float(d[1, 1])))
+
+
+def elongated_bowl(condition=100.0, *, angle=0.0):
+    r"""An ill-conditioned quadratic bowl, :math:`f = \tfrac12 (u^2 + \kappa v^2)`, as a 2-D Objective.
+
+    ``(u, v)`` are ``(x, y)`` turned by ``angle`` (radians): with ``angle=0`` the long axis is
+    ``x``. The Hessian has eigenvalues 1 and ``condition`` (:math:`\kappa`), so plain descent
+    is stable only for learning rates below ``2 / condition`` and then crawls along the long
+    axis, by the factor ``1 - learning_rate`` per step.
+
+    Parameters
+    ----------
+    condition : float, default 100
+        The condition number, the ratio of the largest to the smallest curvature, >= 1.
+    angle : float, default 0
+        Rotation of the long axis from the x axis, in radians.
+
+    Returns
+    -------
+    Objective
+        Domain ``((-3, 3), (-1, 1))`` (``((-3, 3), (-3, 3))`` when turned); minimum at the origin.
+
+    >>> b = elongated_bowl(100.0)
+    >>> b(np.array([1.0, 0.1])), b.grad(np.array([1.0, 0.1])).tolist()
+    (1.0, [1.0, 10.0])
+    """
+    kappa = _validate.positive_number("condition", condition)
+    if kappa < 1:
+        raise ValueError(f"condition must be >= 1 (largest curvature / smallest), got {condition!r}")
+    angle = _validate.finite_number("angle", angle)
+    c, s = np.cos(angle), np.sin(angle)
+
+    def f(x, y):
+        u, v = c * x + s * y, -s * x + c * y
+        return 0.5 * (u * u + kappa * v * v)
+
+    def df(x, y):
+        u, v = c * x + s * y, -s * x + c * y
+        return c * u - s * kappa * v, s * u + c * kappa * v
+
+    domain = ((-3.0, 3.0), (-1.0, 1.0)) if angle == 0 else ((-3.0, 3.0), (-3.0, 3.0))
+    turned = "" if angle == 0 else f", turned {angle:g} rad"
+    return Objective(f"elongated_bowl(condition={kappa:g}{turned})", rf"\tfrac12(u^2 + {kappa:g} v^2)",
+                     f, df, ndim=2, domain=domain, minima=((0.0, 0.0),))
 
 
 # ----------------------------------------------------------------------- mini-batch (16)
@@ -201,3 +248,109 @@ def draw_minibatch(exploration, fig=None):
     if exploration.message:
         _message_box(ax_path, exploration.message)
     return ax_path, ax_cost
+
+
+# ------------------------------------------------------------------------- momentum (17)
+
+def _epochs_to(values, level):
+    """First epoch whose value is below ``level`` (-1: never)."""
+    below = np.asarray(values) < level
+    return int(np.argmax(below)) if below.any() else -1
+
+
+def compute_momentum(*, learning_rate=0.019, beta=0.9, epochs=100, condition=100.0, start=(-2.5, 0.5)):
+    """Momentum on :func:`elongated_bowl`, next to plain descent with the same learning rate.
+
+    Both runs are one :func:`gradient_descent` call: momentum with ``beta = [0, beta]`` is
+    plain descent for its first run, bit for bit.
+
+    Parameters
+    ----------
+    learning_rate : float
+        Step size alpha > 0 (plain descent is stable below ``2 / condition``).
+    beta : float
+        Momentum in [0, 1).
+    epochs : int
+        Number of steps, >= 1.
+    condition : float
+        The bowl's condition number, >= 1.
+    start : (float, float)
+
+    Returns
+    -------
+    Exploration
+        ``numbers`` holds ``"f momentum"``, ``"f plain"`` (the value after the last epoch)
+        and ``"epochs to 1e-6 momentum"``, ``"epochs to 1e-6 plain"`` (-1: not reached);
+        ``result.path`` has shape ``(epochs + 1, 2, 2)``: run 0 plain, run 1 momentum.
+    """
+    learning_rate = _validate.positive_number("learning_rate", learning_rate)
+    epochs = _validate.integer("epochs", epochs, minimum=1)
+    start = _validate.points("start", start, 2)
+    if start.shape != (2,):
+        raise ValueError(f"start must be one point (x, y), got shape {start.shape}")
+    bowl = elongated_bowl(condition)
+    beta_value = float(np.asarray(momentum(beta=beta).beta1))  # validated there: a number in [0, 1)
+    result = gradient_descent(bowl, start, learning_rate=learning_rate, epochs=epochs,
+                              optimizer=momentum(beta=np.array([0.0, beta_value])))
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = bowl.f(result.path[..., 0], result.path[..., 1])        # (epochs + 1, 2)
+    numbers = {"f plain": float(values[-1, 0]), "f momentum": float(values[-1, 1]),
+               "epochs to 1e-6 plain": _epochs_to(values[:, 0], 1e-6),
+               "epochs to 1e-6 momentum": _epochs_to(values[:, 1], 1e-6)}
+
+    def reached(k):
+        return f"f < 1e-6 at epoch {k}" if k >= 0 else "f < 1e-6 not reached"
+
+    def value(v):
+        return "diverged" if not np.isfinite(v) else f"{v:.2e}"
+
+    readout = (f"learning rate {learning_rate:g} · {epochs} epochs · momentum beta {beta_value:g}: "
+               f"f = {value(numbers['f momentum'])}, {reached(numbers['epochs to 1e-6 momentum'])} · "
+               f"plain descent: f = {value(numbers['f plain'])}, {reached(numbers['epochs to 1e-6 plain'])}")
+    message = ""
+    if result.diverged.any():
+        which = " and ".join(name for name, d in zip(("plain descent", "momentum"), result.diverged) if d)
+        first = int(result.diverged_at[result.diverged].min())
+        kappa = float(condition)
+        # Heavy-ball momentum on a quadratic is stable for learning_rate * curvature < 2 (1 + beta).
+        message = (f"{which[0].upper() + which[1:]} diverged (from epoch {first}): the steps grew without "
+                   f"bound. On this bowl plain descent is stable below 2 / {kappa:g} = {2 / kappa:.3g}, "
+                   f"momentum below 2 (1 + beta) / {kappa:g} = {2 * (1 + beta_value) / kappa:.3g}.")
+    settings = {"learning_rate": learning_rate, "beta": beta_value, "epochs": epochs,
+                "condition": float(condition), "start": (float(start[0]), float(start[1]))}
+    return Exploration("momentum", settings, numbers, readout, message, result, bowl)
+
+
+def draw_momentum(exploration, fig=None):
+    """Both paths over the bowl's contour (left) and f per epoch (right); returns the two Axes."""
+    fig = _new_figure(fig, (9, 3.6), _TWO_PANELS)
+    ax_path, ax_f = fig.subplots(1, 2)
+    bowl, result, s = exploration.objective, exploration.result, exploration.settings
+    plot_contour(bowl, ax=ax_path, n=120, levels=np.geomspace(0.01, 50, 14), filled=False)
+    styles = [("plain descent", ROLE["reference"], "--", "s"),
+              (f"momentum, beta {s['beta']:g}", ROLE["path"], "-", "o")]
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = bowl.f(result.path[..., 0], result.path[..., 1])
+    for k, (label, colour, style, marker) in enumerate(styles):
+        p = result.path[:, k]
+        ok = np.all(np.isfinite(p), axis=1)
+        ax_path.plot(p[ok, 0], p[ok, 1], ls=style, color=colour, marker=marker, ms=2.5, lw=1, label=label)
+        ok_f = np.isfinite(values[:, k]) & (values[:, k] > 0)
+        ax_f.semilogy(np.flatnonzero(ok_f), values[ok_f, k], ls=style, color=colour, lw=1.4, label=label)
+    ax_path.plot(*result.path[0, 0], MARKER["start"], color=ROLE["start"], ms=6)
+    ax_path.plot(0.0, 0.0, "*", color=ROLE["end"], ms=12, mec="k", label="minimum")
+    (x0, x1), (y0, y1) = bowl.domain
+    ax_path.set_xlim(x0, x1)
+    ax_path.set_ylim(y0, y1)
+    ax_path.set_aspect("auto")
+    ax_path.set_title(f"learning rate {s['learning_rate']:g} on a bowl of condition {s['condition']:g}",
+                      fontsize=10)
+    ax_path.legend(fontsize=9, loc="lower right")
+    ax_f.axhline(1e-6, color=ROLE["reference"], lw=0.8, ls=":")
+    ax_f.set_xlabel("epoch")
+    ax_f.set_ylabel("$f(x, y)$")
+    ax_f.set_title("the value per epoch (dotted: 1e-6)", fontsize=10)
+    ax_f.legend(fontsize=9, loc="upper right")
+    if exploration.message:
+        _message_box(ax_path, exploration.message)
+    return ax_path, ax_f

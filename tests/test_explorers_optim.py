@@ -169,3 +169,109 @@ def test_draw_minibatch_redraws_on_the_same_figure_and_shows_divergence():
     texts = [t.get_text() for t in ax_path.texts]
     assert any("Diverged" in t for t in texts)
     assert eo.BATCH_SIZES == (1, 2, 4, 8, 16, 32, 64)
+
+
+# ------------------------------------------------------------------------- elongated bowl
+
+@settings(max_examples=60, deadline=None)
+@given(kappa=st.floats(1.0, 1e3), angle=st.floats(-3.2, 3.2), x=finite, y=finite)
+def test_elongated_bowl_gradient_matches_finite_differences(kappa, angle, x, y):
+    bowl = cu.elongated_bowl(kappa, angle=angle)
+    h = 1e-6
+    numeric = [(bowl(np.array([x + h, y])) - bowl(np.array([x - h, y]))) / (2 * h),
+               (bowl(np.array([x, y + h])) - bowl(np.array([x, y - h]))) / (2 * h)]
+    np.testing.assert_allclose(bowl.grad(np.array([x, y])), numeric, rtol=1e-5, atol=1e-4 * kappa)
+
+
+@settings(max_examples=40, deadline=None)
+@given(kappa=st.floats(1.0, 1e3), angle=st.floats(-3.2, 3.2))
+def test_elongated_bowl_curvatures_are_1_and_the_condition_number(kappa, angle):
+    bowl = cu.elongated_bowl(kappa, angle=angle)
+    # The gradient of a quadratic is H @ x: read H off the unit vectors.
+    H = np.column_stack([bowl.grad(np.array([1.0, 0.0])), bowl.grad(np.array([0.0, 1.0]))])
+    np.testing.assert_allclose(np.linalg.eigvalsh(H), [1.0, kappa], rtol=1e-9, atol=1e-9)
+    assert bowl(np.zeros(2)) == 0.0 and bowl.minima == ((0.0, 0.0),)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"condition": 0.5}, "condition must be >= 1"),
+    ({"condition": -1.0}, "condition"),
+    ({"condition": True}, "condition"),
+    ({"condition": 10.0, "angle": np.nan}, "angle"),
+])
+def test_elongated_bowl_bad_input_names_the_parameter(kwargs, match):
+    with pytest.raises(ValueError, match=re.escape(match)):
+        cu.elongated_bowl(**kwargs)
+
+
+# ------------------------------------------------------------------------------ momentum
+
+def _plain_momentum(grad, x, learning_rate, beta, epochs):
+    """An independent heavy-ball loop: m <- beta m + g, x <- x - learning_rate m."""
+    m, path = np.zeros(2), [x]
+    for _ in range(epochs):
+        m = beta * m + grad(x)
+        x = x - learning_rate * m
+        path.append(x)
+    return np.array(path)
+
+
+@pytest.mark.parametrize("learning_rate, beta", [(0.019, 0.9), (0.01, 0.5), (0.01, 0.0)])
+def test_momentum_paths_equal_plain_loops(learning_rate, beta):
+    e = cu.compute_momentum(learning_rate=learning_rate, beta=beta, epochs=60)
+    bowl = e.objective
+    start = np.array(e.settings["start"])
+    np.testing.assert_allclose(e.result.path[:, 1], _plain_momentum(bowl.grad, start, learning_rate, beta, 60),
+                               rtol=1e-12, atol=1e-12)
+    plain = cu.gradient_descent(bowl, start, learning_rate=learning_rate, epochs=60)
+    np.testing.assert_array_equal(e.result.path[:, 0], plain.path)      # beta = 0: bit for bit
+    assert e.numbers["f plain"] == pytest.approx(bowl(plain.final))
+    assert f"momentum beta {beta:g}" in e.readout and not e.diverged
+
+
+def test_momentum_counts_epochs_to_the_bottom():
+    e = cu.compute_momentum(learning_rate=0.03, beta=0.75, epochs=100)
+    values = e.objective(e.result.path[:, 1])
+    k = e.numbers["epochs to 1e-6 momentum"]
+    assert k > 0 and values[k] < 1e-6 <= values[k - 1]
+    assert e.numbers["epochs to 1e-6 plain"] == -1          # 0.03 > 2 / 100: plain descent diverges
+    assert f"f < 1e-6 at epoch {k}" in e.readout
+
+
+def test_momentum_divergence_message_quotes_both_limits():
+    e = cu.compute_momentum(learning_rate=0.03, beta=0.9)
+    assert e.diverged and e.message.startswith("Plain descent diverged")
+    assert "stable below 2 / 100 = 0.02" in e.message and "2 (1 + beta) / 100 = 0.038" in e.message
+    both = cu.compute_momentum(learning_rate=0.1, beta=0.5)
+    assert both.message.startswith("Plain descent and momentum diverged")
+    assert "plain descent: f = diverged" in both.readout
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"learning_rate": 0}, "learning_rate"),
+    ({"beta": 1.0}, "beta must be in [0, 1)"),
+    ({"beta": -0.1}, "beta must be in [0, 1)"),
+    ({"beta": "0.9"}, "beta"),
+    ({"epochs": 0}, "epochs must be >= 1"),
+    ({"condition": 0.5}, "condition must be >= 1"),
+    ({"start": [(0.0, 0.0), (1.0, 1.0)]}, "start must be one point (x, y)"),
+])
+def test_momentum_bad_input_names_the_parameter(kwargs, match):
+    with pytest.raises(ValueError, match=re.escape(match)):
+        cu.compute_momentum(**kwargs)
+
+
+def test_draw_momentum_draws_both_paths_on_its_own_figure():
+    import matplotlib.pyplot as plt
+    before = plt.get_fignums()
+    e = cu.compute_momentum(epochs=40)
+    ax_path, ax_f = cu.draw_momentum(e)
+    assert plt.get_fignums() == before
+    labels = [line.get_label() for line in ax_path.get_lines()]
+    assert "plain descent" in labels and "momentum, beta 0.9" in labels
+    drawn = {line.get_label(): line for line in ax_path.get_lines()}
+    np.testing.assert_array_equal(drawn["momentum, beta 0.9"].get_xdata(), e.result.path[:, 1, 0])
+    assert ax_f.get_yscale() == "log"
+    fig = ax_path.figure
+    ax_path, _ = cu.draw_momentum(cu.compute_momentum(learning_rate=0.1, beta=0.5), fig=fig)
+    assert len(fig.axes) == 2 and any("diverged" in t.get_text() for t in ax_path.texts)
