@@ -403,6 +403,12 @@ def _nn_data(name, **kwargs):
     return make
 
 
+def _iris(n, rng):
+    """Notebook 15's data: the iris measurements, standardised, with labels 0, 1, 2 (all 150 rows)."""
+    X, y = cu.nn.load_iris()[:2]
+    return (X - X.mean(axis=0)) / X.std(axis=0), y
+
+
 @dataclass(frozen=True)
 class NetworkCase:
     """A network of notebooks 11-12, its training settings and its data."""
@@ -424,6 +430,7 @@ NETWORKS = (
                 _nn_data("two_clusters")),
     NetworkCase("12 hidden layer", (2, 8, 1), ("tanh", "sigmoid"), "binary_cross_entropy", 0.5, 200,
                 _nn_data("xor")),
+    NetworkCase("15 iris softmax", (4, 8, 3), ("tanh", "softmax"), "categorical_cross_entropy", 0.5, 150, _iris),
 )
 NETWORK_EPOCHS = 1000
 
@@ -447,23 +454,26 @@ def per_sample_gradients(net, X, y, loss):
     """
     loss = cu.nn.get_loss(loss)
     acts = net.activations
-    simplified = loss is cu.nn.binary_cross_entropy and acts[-1] is cu.nn.sigmoid
+    # Cross-entropy of its own link (sigmoid, softmax): d loss / dz = a - y.
+    simplified = loss.link is not None and acts[-1] is loss.link
     sums = [(np.zeros_like(W), np.zeros_like(b)) for W, b in zip(net.weights, net.biases)]
-    targets = np.asarray(y, dtype=float).reshape(len(X), -1)
+    k_out = net.layer_sizes[-1]
+    labels = loss.targets == "distributions" and np.ndim(y) == 1
+    targets = cu.nn.one_hot(y, k_out) if labels else np.asarray(y, dtype=float).reshape(len(X), -1)
     for x, t in zip(np.asarray(X, dtype=float), targets):
         a, zs = [x], []
         for W, b, act in zip(net.weights, net.biases, acts):
             zs.append(a[-1] @ W + b)
             a.append(act.f(zs[-1]))
-        if simplified:  # d(cross-entropy of a sigmoid)/dz = a - y
+        if simplified:
             delta = a[-1] - t
-        else:
-            delta = loss.grad(a[-1][None], t[None])[0] * acts[-1].df(zs[-1])
+        else:  # chain rule through the output activation (a Jacobian product for softmax)
+            delta = acts[-1].backward(zs[-1], a[-1], loss.grad(a[-1][None], t[None])[0])
         for k in range(len(sums) - 1, -1, -1):
             sums[k][0][...] += np.outer(a[k], delta)
             sums[k][1][...] += delta
             if k > 0:
-                delta = (net.weights[k] @ delta) * acts[k - 1].df(zs[k - 1])
+                delta = acts[k - 1].backward(zs[k - 1], a[k], net.weights[k] @ delta)
     return [(dW / len(X), db / len(X)) for dW, db in sums]
 
 
