@@ -21,7 +21,13 @@ def test_known_statistics_of_fishers_table():
     assert X[y == 0].mean(axis=0).round(3).tolist() == [5.006, 3.428, 1.462, 0.246]
     assert X[y == 1].mean(axis=0).round(3).tolist() == [5.936, 2.770, 4.260, 1.326]
     assert X[y == 2].mean(axis=0).round(3).tolist() == [6.588, 2.974, 5.552, 2.026]
+    assert X[y == 0].std(axis=0, ddof=1).round(4).tolist() == [0.3525, 0.3791, 0.1737, 0.1054]
+    assert X[y == 1].std(axis=0, ddof=1).round(4).tolist() == [0.5162, 0.3138, 0.4699, 0.1978]
+    assert X[y == 2].std(axis=0, ddof=1).round(4).tolist() == [0.6359, 0.3225, 0.5519, 0.2747]
     assert round(float(np.corrcoef(X[:, 2], X[:, 3])[0, 1]), 4) == 0.9629
+    assert round(float(np.corrcoef(X[:, 0], X[:, 1])[0, 1]), 4) == -0.1176
+    rows = [tuple(r) + (c,) for r, c in zip(X.tolist(), y.tolist())]
+    assert len(set(rows)) == 149 and rows[101] == rows[142]  # the one repeated flower of the table
     # Fisher's table, not the UCI copy: samples 35 and 38 (1-based).
     assert X[34].tolist() == [4.9, 3.1, 1.5, 0.2] and X[37].tolist() == [4.9, 3.6, 1.4, 0.1]
 
