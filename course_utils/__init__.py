@@ -36,7 +36,7 @@ _SURFACE = {
                         "elongated_bowl", "minibatch_data", "mse_bowl"),
     "plotting": ("plot_basins", "plot_contour", "plot_descent_1d", "plot_function", "plot_heatmap",
                  "plot_history", "plot_surface", "plot_trajectories_2d"),
-    "style": ("CLASS_COLORS", "CLASS_MARKERS", "MARKER", "MINIMA", "PALETTE", "ROLE", "style_context",
+    "style": ("CLASS_COLORS", "CLASS_MARKERS", "MARKER", "MAXIMA", "MINIMA", "PALETTE", "ROLE", "style_context",
               "style_params", "use_style"),
 }
 _LAZY = ("environment", "explorers", "explorers_optim", "plotting", "style")
