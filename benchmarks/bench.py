@@ -54,7 +54,8 @@ __all__ = [
     "Row", "best_time", "assert_same", "grid_vectorized", "grid_loop", "basin_starts",
     "basin_vectorized", "basin_loop", "explorer_pairs", "slider_update_times", "NETWORKS",
     "make_network", "per_sample_gradients", "minibatch_network", "minibatch_loop", "dtype_network",
-    "peak_memory", "loglog_slope", "write_scaling_figure", "parse_durations", "parse_importtime",
+    "peak_memory", "loglog_slope", "measure_scaling", "scaling_row", "write_scaling_figure",
+    "parse_durations", "parse_importtime",
     "format_table", "machine", "run", "main",
 ]
 
@@ -689,38 +690,101 @@ def loglog_slope(sizes, values):
     return float(np.polyfit(np.log(sizes), np.log(values), 1)[0])
 
 
-def bench_network_scaling(quick=False):
-    sizes = SCALING_SIZES[:3] if quick else SCALING_SIZES
+def measure_scaling(name, sizes, make_call, *, repeat=3, per=1):
+    """Time and peak memory of ``make_call(size)()`` for every size; recorded in :data:`SCALING`.
+
+    Parameters
+    ----------
+    name : str
+        The curve's label in the table and in ``benchmarks/scaling.png``.
+    sizes : sequence of int
+        E.g. samples (networks) or starts (descent).
+    make_call : callable
+        ``make_call(size) -> fn``: builds the inputs (not timed) and returns the call to time.
+    repeat : int
+        Best of this many timings.
+    per : int
+        Divide the times by this (e.g. epochs, for a time per epoch).
+
+    Returns
+    -------
+    sizes, seconds, peak_bytes : ndarray
+    """
     times, peaks = [], []
-    for n in sizes:
-        rng = np.random.default_rng(0)
-        X, y = cu.nn.moons(n, rng=rng)
-        net = cu.nn.Network(list(SCALING_NETWORK), activations=["tanh", "sigmoid"], rng=rng)
-
-        def train(net=net, X=X, y=y):
-            return net.copy().fit(X, y, learning_rate=0.1, epochs=SCALING_EPOCHS, loss="binary_cross_entropy")
-
-        t, _ = best_time(train, repeat=1 if quick else 3)
-        _, peak = peak_memory(train)
-        times.append(t / SCALING_EPOCHS)
+    for size in sizes:
+        call = make_call(size)
+        t, _ = best_time(call, repeat=repeat)
+        _, peak = peak_memory(call)
+        times.append(t / per)
         peaks.append(peak)
-    SCALING["network training (per epoch)"] = (np.array(sizes), np.array(times), np.array(peaks))
+    SCALING[name] = (np.array(sizes), np.array(times), np.array(peaks, dtype=float))
+    return SCALING[name]
+
+
+def scaling_row(section, sizes, times, peaks, *, unit="samples", fixed_cost="an epoch's few dozen numpy calls",
+                single_thread=None):
+    """The table row of a scaling curve: log-log slopes, the points, and where growth is not linear.
+
+    ``single_thread``: the largest size's time measured again with one BLAS thread (see
+    :func:`single_thread_seconds`), which tells thread contention apart from the arithmetic.
+    """
     t_slope, m_slope = loglog_slope(sizes, times), loglog_slope(sizes, peaks)
     head, tail = loglog_slope(sizes[:2], times[:2]), loglog_slope(sizes[-2:], times[-2:])
-    shape = "-".join(map(str, SCALING_NETWORK))
     points = ", ".join(f"{n:,}: {_ms(t)} / {p / 2**20:.1f} MiB" for n, t, p in zip(sizes, times, peaks))
     linear = "linear" if abs(tail - 1) <= 0.15 else ("sub-linear" if tail < 1 else "super-linear")
     why = []
     if head < 0.85:
-        why.append(f"the first decade grows with slope {head:.2f}: at {sizes[0]:,} samples the fixed cost of "
-                   "an epoch's few dozen numpy calls outweighs the arithmetic")
+        why.append(f"the first decade grows with slope {head:.2f}: at {sizes[0]:,} {unit} the fixed cost of "
+                   f"{fixed_cost} outweighs the arithmetic")
     if tail > 1.15:
-        why.append(f"the last decade grows with slope {tail:.2f}: arrays beyond the CPU caches, and on a "
-                   "shared machine OpenBLAS's threads competing with other programs (compare a run with "
-                   "OPENBLAS_NUM_THREADS=1)")
-    return [Row(f"4. Network training [{shape}], {sizes[0]:,} ... {sizes[-1]:,} samples",
-                f"time slope {t_slope:.2f} (last decade {tail:.2f}: {linear}), memory slope {m_slope:.2f}",
-                note=f"per epoch, full batch: {points}" + "".join(f"; {w}" for w in why))]
+        text = f"the last decade grows with slope {tail:.2f}"
+        if single_thread is not None:
+            text += (f"; with one BLAS thread the largest size takes {_ms(single_thread)} instead of "
+                     f"{_ms(times[-1])} (slope {loglog_slope(sizes[-2:], [times[-2], single_thread]):.2f}), so "
+                     + ("the excess is BLAS threads competing for the cores" if single_thread < 0.7 * times[-1]
+                        else "threads are not the cause"))
+        why.append(text)
+    return Row(section, f"time slope {t_slope:.2f} (last decade {tail:.2f}: {linear}), memory slope {m_slope:.2f}",
+               note=f"{points}" + "".join(f"; {w}" for w in why))
+
+
+def bench_network_scaling(quick=False):
+    sizes = SCALING_SIZES[:3] if quick else SCALING_SIZES
+
+    def make_call(n):
+        rng = np.random.default_rng(0)
+        X, y = cu.nn.moons(n, rng=rng)
+        net = cu.nn.Network(list(SCALING_NETWORK), activations=["tanh", "sigmoid"], rng=rng)
+        return lambda: net.copy().fit(X, y, learning_rate=0.1, epochs=SCALING_EPOCHS, loss="binary_cross_entropy")
+
+    sizes, times, peaks = measure_scaling("network training (per epoch)", sizes, make_call,
+                                          repeat=1 if quick else 3, per=SCALING_EPOCHS)
+    single = None
+    if loglog_slope(sizes[-2:], times[-2:]) > 1.15:
+        single = single_thread_seconds(
+            "import numpy as np, course_utils as cu\n"
+            f"rng = np.random.default_rng(0)\nX, y = cu.nn.moons({sizes[-1]}, rng=rng)\n"
+            f"net = cu.nn.Network({list(SCALING_NETWORK)}, activations=['tanh', 'sigmoid'], rng=rng)\n"
+            f"run = lambda: net.copy().fit(X, y, learning_rate=0.1, epochs={SCALING_EPOCHS}, "
+            "loss='binary_cross_entropy')", repeat=1 if quick else 3)
+        single = None if single is None else single / SCALING_EPOCHS
+    shape = "-".join(map(str, SCALING_NETWORK))
+    return [scaling_row(f"4. Network training [{shape}], {sizes[0]:,} ... {sizes[-1]:,} samples, per epoch",
+                        sizes, times, peaks, single_thread=single)]
+
+
+def single_thread_seconds(setup, *, repeat=3):
+    """Best time of ``run()`` after ``setup`` (code defining ``run``), in a fresh interpreter whose
+    BLAS uses one thread. None if that interpreter fails."""
+    code = (f"{setup}\nimport time\nbest = float('inf')\nfor _ in range({repeat}):\n"
+            "    t = time.perf_counter(); run(); best = min(best, time.perf_counter() - t)\nprint(best)")
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                              cwd=ROOT, timeout=600, check=True)
+        return float(done.stdout.strip().splitlines()[-1])
+    except (subprocess.SubprocessError, ValueError, IndexError):
+        return None
 
 
 def write_scaling_figure(path, curves=None):

@@ -40,3 +40,22 @@ def test_scaling_figure_is_written_for_given_curves(tmp_path):
 
 def test_scaling_section_is_selectable():
     assert "scaling" in bench.SECTIONS
+
+
+def test_measure_scaling_records_a_curve_and_its_row():
+    bench.SCALING.pop("demo curve", None)
+    sizes, times, peaks = bench.measure_scaling("demo curve", [1000, 10_000, 100_000],
+                                                lambda n: (lambda: np.ones(n)), repeat=1)
+    assert "demo curve" in bench.SCALING and times.shape == (3,) and np.all(times > 0)
+    assert bench.loglog_slope(sizes, peaks) == pytest.approx(1.0, abs=0.05)  # n floats: linear memory
+    row = bench.scaling_row("demo", sizes, times, peaks, unit="starts")
+    assert row.measured.startswith("time slope")
+    assert float(row.measured.rsplit("memory slope ", 1)[1]) == pytest.approx(1.0, abs=0.05)
+    bench.SCALING.pop("demo curve")
+
+
+def test_single_thread_seconds_runs_code_in_a_fresh_interpreter():
+    seconds = bench.single_thread_seconds("import os\nassert os.environ['OPENBLAS_NUM_THREADS'] == '1'\n"
+                                          "run = lambda: sum(range(1000))", repeat=2)
+    assert seconds is not None and 0 < seconds < 1
+    assert bench.single_thread_seconds("run = None", repeat=1) is None  # a failing call is reported as None
