@@ -317,9 +317,10 @@ class RunTracker:
             # inside the region) without building a mask; NaN fails both comparisons.
             if self._box is not None:
                 lo, hi = self._box
+                # (over all coordinates at once, against the box's inner square: a reduction
+                # along a strided axis costs many times one over contiguous memory)
                 if lo.ndim == 1 and 2 * max(np.abs(lo).max(), np.abs(hi).max()) < bound:
-                    axes = tuple(range(x.ndim - 1)) if two_d else None
-                    if np.all(x.min(axis=axes) >= lo) and np.all(x.max(axis=axes) <= hi):
+                    if x.min() >= lo.max() and x.max() <= hi.min():
                         return None
             elif -bound / 2 <= x.min() and x.max() <= bound / 2:
                 return None  # then |x| <= bound * sqrt(2) / 2 < bound for every run
