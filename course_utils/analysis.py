@@ -217,7 +217,7 @@ def restart_success_theory(p, restarts):
     return 1.0 - (1.0 - p) ** k
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Extremum:
     """A minimum or maximum found numerically.
 
@@ -304,7 +304,7 @@ def _settled(objective, ends, grad_tol):
     rows = ends.reshape(ends.shape[0], objective.ndim)
     finite = np.all(np.isfinite(rows), axis=1)
     ends, rows = ends[finite], rows[finite]
-    g = objective.raw_grad(ends)
+    g = objective.grad(ends)
     norm = np.abs(g) if objective.ndim == 1 else np.linalg.norm(g, axis=-1)
     lo, hi = np.array(objective.domain, dtype=float).T
     inside = np.all((rows >= lo) & (rows <= hi), axis=1)
@@ -335,7 +335,7 @@ def _group(objective, ends, kind, decimals):
 def _curves(objective, location, kind, h=1e-4):
     """True if the Hessian (central differences of the gradient) is definite with the right sign."""
     steps = h * np.eye(objective.ndim) if objective.ndim == 2 else np.array([h])
-    cols = [(objective.raw_grad(location + e) - objective.raw_grad(location - e)) / (2 * h) for e in steps]
+    cols = [(objective.grad(location + e) - objective.grad(location - e)) / (2 * h) for e in steps]
     hessian = np.array(cols, dtype=float).reshape(objective.ndim, objective.ndim)
     eig = np.linalg.eigvalsh((hessian + hessian.T) / 2)
     return bool(np.all(eig > 0)) if kind == "minimum" else bool(np.all(eig < 0))

@@ -289,7 +289,7 @@ class _Run:
         self.rates = None if rates is None else np.broadcast_to(rates, batch)
         self.signed = None if rates is None else self.sign * self.rates
         self.uses_norm = tol is not None or schedule is not None
-        self.state = None if optimizer is None else optimizer.start(batch, ndim)
+        self.state = None if optimizer is None else optimizer._start(batch, ndim)
         self.tracker = RunTracker(batch, rule=rule, tol=tol)
         self.loss_sign = -1.0 if ascent else 1.0
         self.tracker.start(position=self.x, loss=self._loss())

@@ -82,17 +82,17 @@ class Objective:
         return out if np.ndim(out) else float(out)
 
     def grad(self, x):
-        """Derivative (1-D, same shape as ``x``) or gradient (2-D, shape ``(..., 2)``)."""
-        out = self.raw_grad(_validate.points("x", x, self.ndim))
-        return out if np.ndim(out) else float(out)
+        """Derivative (1-D, same shape as ``x``) or gradient (2-D, shape ``(..., 2)``).
 
-    def raw_grad(self, x):
-        """:meth:`grad` without input checks, for inner loops that may carry NaN (diverged runs)."""
+        Inner loops that may carry NaN (diverged runs) call the raw formula :attr:`df` instead.
+        """
+        x = _validate.points("x", x, self.ndim)
         with np.errstate(over="ignore", invalid="ignore"):
             if self.ndim == 1:
-                return self.df(x)
-            gx, gy = self.df(x[..., 0], x[..., 1])
-        return np.stack(np.broadcast_arrays(gx, gy), axis=-1)
+                out = self.df(x)
+            else:
+                out = np.stack(np.broadcast_arrays(*self.df(x[..., 0], x[..., 1])), axis=-1)
+        return out if np.ndim(out) else float(out)
 
     @property
     def global_minima(self):

@@ -88,7 +88,7 @@ class Optimizer:
         args = ", ".join(f"{k}={_show(v)}" for k, v in self._shown.items())
         return f"{self.name}({args})"
 
-    def start(self, shape, ndim):
+    def _start(self, shape, ndim):
         """Fresh state for runs of batch shape ``shape`` (``ndim`` coordinates each)."""
         return _State(self, shape, ndim)
 

@@ -218,7 +218,7 @@ def test_ascent_equals_descent_on_minus_f(obj, tol, no_warnings):
     neg = _negated(obj)
     down = cu.gradient_descent(neg, starts, learning_rate=rates, epochs=100, tol=tol)
     # flip the gradient's sign in a plain callable: the other solution in the notes
-    flipped = cu.gradient_descent(lambda x: -obj.raw_grad(x), starts, learning_rate=rates,
+    flipped = cu.gradient_descent(lambda x: -obj.grad(x), starts, learning_rate=rates,
                                   epochs=100, tol=tol, ndim=obj.ndim)
     assert np.array_equal(up.path, down.path, equal_nan=True)
     assert np.array_equal(up.grads, -down.grads, equal_nan=True)

@@ -56,8 +56,9 @@ def test_reprs_are_readable():
 
 def test_registry():
     assert cu.SCHEDULES == {"fixed": cu.fixed, "gradient_based": cu.gradient_based, "time_based": cu.time_based}
-    for name, cls in cu.SCHEDULES.items():
-        assert cls.kind == name and issubclass(cls, cu.Schedule)
+    for name, make in cu.SCHEDULES.items():
+        s = make(0.1, decay_epochs=5) if name == "time_based" else make(0.1)
+        assert s.kind == name and isinstance(s, cu.Schedule) and s.learning_rate == 0.1
     s = cu.time_based(0.3, decay_epochs=7)
     assert s.learning_rate == 0.3 and s.decay_epochs == 7 and type(s.decay_epochs) is int
 
@@ -153,7 +154,7 @@ def test_ascent_with_a_schedule_equals_descent_on_the_flipped_gradient():
     for schedule in (cu.gradient_based(0.01), cu.time_based(0.02, decay_epochs=40)):
         up = cu.gradient_descent(cu.peaks, [[0.2, 0.3], [1.0, 0.0]], learning_rate=schedule, epochs=50,
                                  ascent=True)
-        down = cu.gradient_descent(lambda p: -cu.peaks.raw_grad(p), [[0.2, 0.3], [1.0, 0.0]],
+        down = cu.gradient_descent(lambda p: -cu.peaks.grad(p), [[0.2, 0.3], [1.0, 0.0]],
                                    learning_rate=schedule, epochs=50, ndim=2)
         assert np.array_equal(up.path, down.path)
         assert np.array_equal(up.learning_rates, down.learning_rates)
@@ -179,3 +180,20 @@ def test_dynamic_rates_on_the_quadratic():
     assert 1e-3 < finals["gradient_based"] < 0.05
     # ... and on the quadratic a large enough factor overshoots and diverges
     assert cu.gradient_descent(cu.quadratic, 2.0, learning_rate=cu.gradient_based(0.05), epochs=20).diverged
+
+
+@pytest.mark.parametrize("make", [cu.fixed, cu.gradient_based, cu.time_based], ids=lambda f: f.__name__)
+def test_passing_the_schedule_function_itself_is_refused(make):
+    with pytest.raises(ValueError, match=rf"^learning_rate must be .*got {make.__name__} itself"):
+        cu.gradient_descent(cu.quadratic, 1.0, learning_rate=make, epochs=3)
+
+
+@pytest.mark.parametrize("schedule, message", [
+    (lambda step, grad_norm: -0.1 * np.ones_like(grad_norm), "negative or not finite"),
+    (lambda step, grad_norm: np.full_like(grad_norm, np.nan), "negative or not finite"),
+    (lambda step: 0.1, r"must take \(step, grad_norm\)"),
+    (lambda step, grad_norm: np.ones(7), r"must take \(step, grad_norm\)"),
+])
+def test_a_schedule_that_misbehaves_is_refused(schedule, message):
+    with pytest.raises(ValueError, match=rf"^learning_rate: the schedule .*{message}"):
+        cu.gradient_descent(cu.quadratic, [1.0, 2.0], learning_rate=schedule, epochs=3)
