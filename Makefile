@@ -32,10 +32,13 @@ $(VENV)/.learner: requirements.txt pyproject.toml $(VENV)/.created
 
 # The authors' set on top (requirements-dev.txt): tests, notebook tools, voila, site, linter.
 # `make present` runs voila on its own; as a JupyterLab server extension voila would only add a
-# deprecation warning (ServerApp.token) to every `make lab` start, so it is switched off there.
+# deprecation warning (ServerApp.token) to every `jupyter lab` start, so each environment that
+# has voila switches it off: $(call no_voila_extension,VENV).
+no_voila_extension = $(1)/bin/jupyter server extension disable --sys-prefix voila.server_extension >/dev/null
+
 $(VENV)/.dev: requirements-dev.txt $(VENV)/.learner
 	$(BIN)/python -m pip install -r requirements-dev.txt
-	$(BIN)/jupyter server extension disable --sys-prefix voila.server_extension
+	$(call no_voila_extension,$(VENV))
 	touch $@
 
 lab: $(VENV)/.learner
@@ -76,6 +79,7 @@ lowest: $(VENV)/.dev
 	rm -rf $(LOWEST_VENV)
 	$(BIN)/uv venv --quiet --python $(PYTHON) $(LOWEST_VENV)
 	VIRTUAL_ENV=$(LOWEST_VENV) $(BIN)/uv pip install --quiet --resolution lowest-direct -r requirements-dev.txt
+	$(call no_voila_extension,$(LOWEST_VENV))
 	VIRTUAL_ENV=$(LOWEST_VENV) $(BIN)/uv pip list | grep -iE '^(numpy|matplotlib|jupyterlab|ipywidgets|ipykernel|packaging|pytest|voila|sphinx|myst-nb) '
 	$(LOWEST_VENV)/bin/ruff check .
 	$(LOWEST_VENV)/bin/python -m pytest tests course_utils benchmarks -m "not browser" $(PYTEST_ARGS)
