@@ -187,6 +187,7 @@ def _exploration(kind):
         "gradient_problems": lambda: cu.compute_gradient_problems(epochs=3),
         "classifier": lambda: cu.compute_classifier(epochs=2, n=20, grid=5),
         "minibatch": lambda: eo.compute_minibatch(epochs=1, n=8),
+        "momentum": lambda: eo.compute_momentum(epochs=3),
     }
     return make[kind]()
 
@@ -277,6 +278,166 @@ ROWS = [
     Row("course_utils.divergence.RunTracker", dict(shape=(2,), rule=None, tol=None),
         dict(shape="any: listed under bad", rule="result?", tol="positive?"),
         bad=dict(shape=["2", (2.5,), (-1,), None, (True,)])),
+    # nn: activations, losses, gradient checks, units, data, splits, the network
+    *[Row(f"course_utils.nn.activations.{name}", dict(z=[0.5, 1.0]), dict(z="array"))
+      for name in ("identity", "sigmoid", "tanh", "relu", "step", "sign", "softmax")],
+    *[Row(f"course_utils.nn.activations.Activation.{m}", dict(z=[0.5]), dict(z="array"),
+          get=lambda m=m: getattr(cu.nn.get_activation("tanh"), m))
+      for m in ("__call__", "grad")],
+    Row("course_utils.nn.activations.Activation",
+        dict(name="line", f=lambda z: z, df=lambda z: np.ones_like(z), output_range=(-np.inf, np.inf), formula="z",
+             df_from_output=None),
+        dict(name="text", f="callable", df="callable", output_range="any: listed under bad", formula="text",
+             df_from_output="callable?"),
+        bad=dict(output_range=[(1.0, 0.0), "ab", None, (0.0,), (np.nan, 1.0), (True, False)])),
+    Row("course_utils.nn.activations.get_activation", dict(activation="tanh"), dict(activation="choice")),
+    *[Row(f"course_utils.nn.losses.{name}", dict(y_hat=[0.2, 0.9], y=[0.0, 1.0], dtype="float64"),
+          dict(y_hat="finite_array", y="finite_array", dtype="choice"), get=lambda name=name: getattr(cu.nn, name))
+      for name in ("mse", "binary_cross_entropy", "bce_with_logits")],
+    *[Row(f"course_utils.nn.losses.{name}", dict(y_hat=[[0.2, 0.8]], y=[[0.0, 1.0]], dtype="float64"),
+          dict(y_hat="finite_array", y="finite_array", dtype="choice"), get=lambda name=name: getattr(cu.nn, name))
+      for name in ("categorical_cross_entropy", "cce_with_logits")],
+    *[Row(f"course_utils.nn.losses.Loss.{m}", dict(y_hat=[0.2, 0.9], y=[0.0, 1.0], dtype="float64"),
+          dict(y_hat="finite_array", y="finite_array", dtype="choice"),
+          get=lambda m=m: getattr(cu.nn.get_loss("binary_cross_entropy"), m))
+      for m in ("__call__", "grad", "check")],
+    Row("course_utils.nn.losses.Loss",
+        dict(name="half", f=lambda y_hat, y: (y_hat - y) ** 2, df=lambda y_hat, y: 2 * (y_hat - y),
+             expects="values", formula="", targets="any", link=None, logits_loss=None),
+        dict(name="text", f="callable", df="callable", expects="choice", formula="text", targets="choice",
+             link="any: listed under bad", logits_loss="any: listed under bad"),
+        bad=dict(link=["sigmoid", 3], logits_loss=["bce", 3])),
+    Row("course_utils.nn.losses.get_loss", dict(loss="mse"), dict(loss="choice")),
+    *[Row(f"course_utils.nn.losses.{name}", dict(loss="mse", y_hat=[0.2, 0.9], y=[0.0, 1.0], dtype="float64"),
+          dict(loss="choice", y_hat="finite_array", y="finite_array", dtype="choice"))
+      for name in ("cost", "cost_grad")],
+    Row("course_utils.nn.losses.cross_entropy", dict(p=[1.0, 0.0], q=[0.9, 0.1], axis=-1, from_logits=False),
+        dict(p="finite_array", q="finite_array", axis="count", from_logits="flag"),
+        ok=dict(axis=[-1]), bad=dict(axis=[2, -3], p=[[1.5, -0.5]], q=[[1.5, -0.5]])),
+    Row("course_utils.nn.losses.errors", dict(y_hat=[0.2, 0.9], y=[0.0, 1.0]),
+        dict(y_hat="finite_array", y="finite_array"), bad=dict(y=[[0.0, 1.0, 1.0]])),
+    Row("course_utils.nn.losses.binarised_errors", dict(y_hat=[0.2, 0.9], y=[0.0, 1.0], threshold=0.5),
+        dict(y_hat="finite_array", y="finite_array", threshold="number")),
+    Row("course_utils.nn.losses.one_hot", dict(labels=[0, 1, 2], k=3), dict(labels="any: listed under bad", k="count"),
+        bad=dict(labels=[[0.5, 1.0], "ab", None, [True, False], [0, 3], [-1, 0]], k=[1])),
+    Row("course_utils.nn.gradcheck.numerical_gradient", dict(f=lambda x: float(np.sum(x * x)), x=[1.0, 2.0], eps=1e-6),
+        dict(f="callable", x="finite_array", eps="positive"), bad=dict(f=[lambda x: None])),
+    Row("course_utils.nn.gradcheck.relative_error", dict(a=[1.0, 2.0], b=[1.0, 2.0]),
+        dict(a="array", b="array"), bad=dict(a=[[np.nan, 1.0], [1.0, 2.0, 3.0]])),
+    Row("course_utils.nn.gradcheck.check_gradient",
+        dict(f=lambda x: float(np.sum(x * x)), grad=lambda x: 2 * x, x=[1.0, 2.0], eps=1e-6),
+        dict(f="callable", grad="any: listed under bad", x="finite_array", eps="positive"),
+        bad=dict(f=[lambda x: None], grad=[lambda x: None, "abc", [1.0, 2.0, 3.0], None])),
+    Row("course_utils.nn.unit.add_bias_column", dict(X=[[1.0], [2.0]]), dict(X="finite_array"),
+        bad=dict(X=[[1.0, 2.0], 1.0])),
+    Row("course_utils.nn.unit.unit_linear", dict(X=[[1.0, 2.0]], w=[0.5, 0.5], b=0.0),
+        dict(X="finite_array", w="finite_array", b="number"), bad=dict(w=[[0.5, 0.5, 0.5]])),
+    Row("course_utils.nn.unit.unit_forward", dict(X=[[1.0, 2.0]], w=[0.5, 0.5], b=0.0, activation="sigmoid"),
+        dict(X="finite_array", w="finite_array", b="number", activation="choice")),
+    *[Row(f"course_utils.nn.data.{name}", dict(n=10, rng=0, **extra), dict(n="count", rng="rng?", **kinds),
+          bad=dict(n=[0]))
+      for name, extra, kinds in (
+          ("exam_data", {}, {}),
+          ("two_clusters", dict(distance=3.0, spread=1.0), dict(distance="nonnegative", spread="positive")),
+          ("xor", dict(noise=0.3), dict(noise="nonnegative")),
+          ("moons", dict(noise=0.1), dict(noise="nonnegative")),
+          ("linear_1d", dict(w=2.0, b=-1.0, noise=0.5, low=-2.0, high=2.0),
+           dict(w="number", b="number", noise="nonnegative", low="number", high="number")),
+          ("linear_3d", dict(w=(1.5, -2.0, 0.5), b=1.0, noise=0.3),
+           dict(w="finite_array", b="number", noise="nonnegative")))],
+    Row("course_utils.nn.iris.load_iris", dict(path=None), dict(path="any: listed under bad"),
+        bad=dict(path=[3, "no/such/file.csv", ["data/iris.csv"]])),
+    Row("course_utils.nn.split.train_test_split",
+        dict(X=_X8, y=_LABELS, test_fraction=0.25, rng=0, stratify=True),
+        dict(X="finite_array", y="array", test_fraction="probability", rng="rng?", stratify="flag"),
+        bad=dict(test_fraction=[0, 1], X=[np.zeros((3, 2))])),
+    Row("course_utils.nn.split.train_val_test_split",
+        dict(X=_X8, y=_LABELS, validation_fraction=0.25, test_fraction=0.25, rng=0, stratify=True),
+        dict(X="finite_array", y="array", validation_fraction="probability", test_fraction="probability",
+             rng="rng?", stratify="flag"),
+        bad=dict(test_fraction=[0, 1, 0.8], validation_fraction=[0, 1, 0.8])),
+    Row("course_utils.nn.network.Network",
+        dict(layer_sizes=[2, 3, 1], activations=["tanh", "sigmoid"], rng=0, init="xavier", runs=None,
+             dtype="float64"),
+        dict(layer_sizes="any: listed under bad", activations="any: listed under bad", rng="rng?",
+             init="any: listed under bad", runs="count?", dtype="choice"),
+        bad=dict(layer_sizes=[[2], [2, 0, 1], [2.5, 1], "21", None, [True, 1]],
+                 activations=[["tanh"], "tanh", None, ["tanh", "nope"], [3, 4]],
+                 init=["nope", -1.0, True, None, np.nan], runs=[0])),
+    *[Row(f"course_utils.nn.network.Network.{m}", dict(X=_X), dict(X="finite_array"),
+          get=lambda m=m: getattr(_network(), m), bad=dict(X=[np.zeros((4, 3)), [1.0, 2.0, 3.0]]))
+      for m in ("forward_all", "forward", "__call__", "predict")],
+    Row("course_utils.nn.network.Network.classify", dict(X=_X, threshold=None),
+        dict(X="finite_array", threshold="number?"), get=lambda: _network().classify),
+    Row("course_utils.nn.network.Network.accuracy", dict(X=_X, y=_Y.ravel(), threshold=None),
+        dict(X="finite_array", y="finite_array", threshold="number?"), get=lambda: _network().accuracy,
+        bad=dict(y=[np.zeros((3, 1))])),
+    *[Row(f"course_utils.nn.network.Network.{m}", dict(X=_X, y=_Y, loss="mse"),
+          dict(X="finite_array", y="finite_array", loss="choice"), get=lambda m=m: getattr(_network(), m),
+          bad=dict(y=[np.zeros((3, 1))]))
+      for m in ("cost", "gradients", "flat_gradient", "param_functions")],
+    Row("course_utils.nn.network.Network.fit",
+        dict(X=_X, y=_Y, learning_rate=0.1, epochs=2, loss="mse", batch_size=None, rng=0, bound=1e8, tol=None,
+             record_parameters=None),
+        dict(X="finite_array", y="finite_array", learning_rate="positive_array", epochs="count", loss="choice",
+             batch_size="count?", rng="rng?", bound="positive", tol="positive?",
+             record_parameters="any: listed under bad"),
+        get=lambda: _network().fit,
+        bad=dict(batch_size=[0, 5], y=[np.zeros((3, 1))], record_parameters=["yes", 1.5, -1])),
+    Row("course_utils.nn.network.Network.set_parameter_vector", dict(theta=np.zeros(13)),
+        dict(theta="finite_array"), get=lambda: _network().set_parameter_vector, bad=dict(theta=[np.zeros(12)])),
+    # explorers
+    Row("course_utils.explorers.figure_png", dict(fig=Lazy(_figure), dpi=10),
+        dict(fig="figure", dpi="positive?")),
+    Row("course_utils.explorers.compute_descent_1d", dict(objective=cu.quadratic, start=None, learning_rate=0.1,
+                                                          epochs=3),
+        dict(objective="objective", start="number?", learning_rate="positive", epochs="count"),
+        ok=dict(objective=["quadratic"]), bad=dict(objective=NOT_1D + ["peaks", "nope"])),
+    Row("course_utils.explorers.compute_peaks", dict(learning_rate=0.01, epochs=3, start=(-0.5, 0.5), ascent=False),
+        dict(learning_rate="positive", epochs="count", start="points2", ascent="flag"),
+        bad=dict(start=[[[0.0, 0.0], [1.0, 1.0]]])),
+    Row("course_utils.explorers.compute_schedule",
+        dict(schedule="fixed", learning_rate=0.05, epochs=3, objective=cu.quadratic, start=None, decay_epochs=None),
+        dict(schedule="choice", learning_rate="positive", epochs="count", objective="objective", start="number?",
+             decay_epochs="count?"),
+        ok=dict(objective=["quadratic"]), bad=dict(objective=NOT_1D + ["peaks", "nope"], decay_epochs=[0])),
+    Row("course_utils.explorers.compute_gradient_problems",
+        dict(problem="vanishing", learning_rate=0.1, start=2.5, epochs=3),
+        dict(problem="choice", learning_rate="positive", start="number", epochs="count")),
+    Row("course_utils.explorers.compute_classifier",
+        dict(learning_rate=0.1, epochs=2, n=20, hidden=2, seed=0, grid=5),
+        dict(learning_rate="positive", epochs="count", n="count", hidden="count", seed="count", grid="count"),
+        bad=dict(n=[0], hidden=[0], grid=[0, 1])),
+    *[Row(f"course_utils.explorers.draw_{kind}", dict(exploration=Lazy(lambda kind=kind: _exploration(kind)),
+                                                     fig=Lazy(_figure)),
+          dict(exploration="result", fig="figure?"),
+          bad=dict(exploration=[Lazy(lambda kind=kind: _exploration(_OTHER_EXPLORATION[kind]))]))
+      for kind in ("descent_1d", "peaks", "schedule", "gradient_problems", "classifier")],
+    Row("course_utils.explorers_optim.compute_minibatch",
+        dict(batch_size=4, learning_rate=0.05, epochs=1, n=8, seed=16, start=(-1.0, 2.5)),
+        dict(batch_size="count", learning_rate="positive", epochs="count", n="count", seed="count",
+             start="points2"),
+        bad=dict(batch_size=[0, 9], n=[1])),
+    Row("course_utils.explorers_optim.draw_minibatch",
+        dict(exploration=Lazy(lambda: _exploration("minibatch")), fig=Lazy(_figure)),
+        dict(exploration="result", fig="figure?"),
+        bad=dict(exploration=[Lazy(lambda: _exploration("peaks"))])),
+    Row("course_utils.explorers_optim.compute_momentum",
+        dict(learning_rate=0.019, beta=0.9, epochs=3, condition=100.0, start=(-2.5, 0.5)),
+        dict(learning_rate="positive", beta="probability", epochs="count", condition="positive", start="points2"),
+        bad=dict(beta=[1.0], condition=[0.5])),
+    Row("course_utils.explorers_optim.draw_momentum",
+        dict(exploration=Lazy(lambda: _exploration("momentum")), fig=Lazy(_figure)),
+        dict(exploration="result", fig="figure?"),
+        bad=dict(exploration=[Lazy(lambda: _exploration("peaks"))])),
+    Row("course_utils.explorers_optim.elongated_bowl", dict(condition=10.0, angle=0.0),
+        dict(condition="positive", angle="number"), bad=dict(condition=[0.5])),
+    Row("course_utils.explorers_optim.minibatch_data", dict(n=8, seed=16), dict(n="count", seed="rng?"),
+        bad=dict(n=[0])),
+    Row("course_utils.explorers_optim.mse_bowl", dict(x=[0.0, 1.0, 2.0], y=[1.0, 2.0, 2.5], domain=None,
+                                                      name="bowl"),
+        dict(x="finite_array", y="finite_array", domain="any: listed under bad", name="text"),
+        bad=dict(x=[[1.0, 1.0, 1.0], [0.0]], y=[[1.0, 2.0]], domain=["ab", ((1.0, 0.0), (0.0, 1.0)), (0.0, 1.0)])),
     # environment
     Row("course_utils.environment.environment_report", dict(minimum=None), dict(minimum="mapping?")),
     # functions
@@ -353,12 +514,18 @@ EXEMPT = {
        "on arrays the loop made; the tracker is checked once, when built"
        for m in ("check", "report", "start", "stop_small")},
     "course_utils.schedules.Schedule": "built by fixed(), gradient_based() and time_based(), which check their input",
+    **{name: "a record the library returns; learners read it, never build it"
+       for name in ("course_utils.explorers.ClassifierRun", "course_utils.explorers.Exploration",
+                    "course_utils.nn.data.ExamData", "course_utils.nn.network.History", "course_utils.nn.iris.Iris",
+                    "course_utils.nn.split.TrainTest", "course_utils.nn.split.TrainValTest")},
+    **{f"course_utils.nn.activations.{c}.backward": "raw backpropagation step on arrays the network made "
+       "(shared decision 4: raw formulas are not checked)" for c in ("Activation", "Softmax")},
 }
 
 # Modules whose public names are not in the table yet (they are still being written this session).
-NOT_YET_COVERED = ("course_utils.explorers", "course_utils.widgets", "course_utils.style", "course_utils.nn",
-                   "course_utils.schedules.Schedule.__call__", "course_utils.schedules.fixed.__call__",
-                   "course_utils.schedules.gradient_based.__call__", "course_utils.schedules.time_based.__call__")
+NOT_YET_COVERED = ("course_utils.widgets",
+                   *(f"course_utils.schedules.{c}.__call__" for c in ("Schedule", "fixed", "gradient_based",
+                                                                      "time_based")))
 
 # ------------------------------------------------------------------ the tests
 
@@ -368,8 +535,13 @@ PENDING = {
     **{f"optimizers.Optimizer-{p}": "descent: the Optimizer constructor does not check it yet"
        for p in ("name", "average", "bias_correction")},
     **{f"divergence.{k}": "descent: not checked yet"
-       for k in ("DivergenceRule-quantity", "DivergenceRule.why-reason", "divergence_report-rule",
+       for k in ("DivergenceRule-quantity", "divergence_report-rule",
                  "divergence_report-noun", "RunTracker-rule", "RunTracker-tol")},
+    **{f"nn.gradcheck.{k}-f": "nn: a function returning None is not reported as a forgotten return"
+       for k in ("numerical_gradient", "check_gradient")},
+    "explorers.figure_png-dpi": "explorers: dpi is not checked",
+    **{f"explorers_optim.{k}": "nb-new: not checked yet"
+       for k in ("draw_minibatch-exploration", "draw_momentum-exploration", "compute_momentum-beta")},
 }
 
 
@@ -433,7 +605,9 @@ def _public_callables():
             key = f"{home}.{name}" if inspect.isclass(obj) or inspect.isfunction(obj) else f"{info.name}.{name}"
             if home and not home.startswith("course_utils"):
                 key = f"{info.name}.{name}"
-            found.setdefault(id(obj), (key, obj))
+            # an object listed by a package and by its submodule is named after the submodule
+            if id(obj) not in found or len(key) > len(found[id(obj)][0]):
+                found[id(obj)] = (key, obj)
             if inspect.isclass(obj) and obj.__module__.startswith("course_utils"):
                 for attr, member in vars(obj).items():
                     if (attr.startswith("_") and attr != "__call__") or not inspect.isfunction(member):
