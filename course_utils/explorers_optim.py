@@ -23,7 +23,7 @@ import numpy as np
 
 from . import _validate
 from .descent import gradient_descent
-from .explorers import Exploration, _fmt, _message_box, _new_figure
+from .explorers import Exploration, _fmt, message_box, new_figure
 from .functions import Objective
 from .nn.data import linear_1d
 from .nn.network import Network
@@ -209,7 +209,9 @@ def compute_minibatch(*, batch_size=8, learning_rate=0.05, epochs=10, n=64, seed
                    "Try a smaller learning rate (small batches need smaller ones).")
     settings = {"batch_size": batch_size, "learning_rate": learning_rate, "epochs": epochs, "n": n,
                 "seed": seed, "start": (float(start[0]), float(start[1]))}
-    return Exploration("minibatch", settings, numbers, readout, message, history, bowl)
+    update = (f"shuffle; for each batch B of {batch_size}: (w, b) ← (w, b) − {learning_rate:g} · "
+              "(2/|B|) Σ_B (w x + b − y) (x, 1)")
+    return Exploration("minibatch", settings, numbers, readout, message, history, bowl, update=update)
 
 
 def draw_minibatch(exploration, fig=None):
@@ -217,7 +219,7 @@ def draw_minibatch(exploration, fig=None):
 
     Returns the two Axes.
     """
-    fig = _new_figure(fig, (9, 3.6), _TWO_PANELS)
+    fig = new_figure(fig, (9, 3.6), _TWO_PANELS)
     ax_path, ax_cost = fig.subplots(1, 2)
     bowl, history = exploration.objective, exploration.result
     s = exploration.settings
@@ -233,7 +235,8 @@ def draw_minibatch(exploration, fig=None):
     ax_path.set_ylim(b0, b1)
     ax_path.set_xlabel("weight $w$")
     ax_path.set_ylabel("bias $b$")
-    ax_path.set_title(f"batch size {s['batch_size']}, learning rate {s['learning_rate']:g}", fontsize=10)
+    ax_path.set_title(f"batch size {s['batch_size']}, learning rate {s['learning_rate']:g}, "
+                      f"{s['epochs']} epoch{'s' * (s['epochs'] > 1)}", fontsize=10)
     ax_path.set_aspect("auto")  # fill the panel; the bowl's axes have different units anyway
     ax_path.legend(fontsize=9, loc="lower left")
 
@@ -246,7 +249,7 @@ def draw_minibatch(exploration, fig=None):
     ax_cost.set_ylabel("excess cost $J - J^*$")
     ax_cost.set_title("distance to the bottom of the bowl", fontsize=10)
     if exploration.message:
-        _message_box(ax_path, exploration.message)
+        message_box(ax_path, exploration.message)
     return ax_path, ax_cost
 
 
@@ -318,12 +321,13 @@ def compute_momentum(*, learning_rate=0.019, beta=0.9, epochs=100, condition=100
                    f"momentum below 2 (1 + beta) / {kappa:g} = {2 * (1 + beta_value) / kappa:.3g}.")
     settings = {"learning_rate": learning_rate, "beta": beta_value, "epochs": epochs,
                 "condition": float(condition), "start": (float(start[0]), float(start[1]))}
-    return Exploration("momentum", settings, numbers, readout, message, result, bowl)
+    update = f"m ← {beta_value:g} m + ∇f(x, y);  (x, y) ← (x, y) − {learning_rate:g} m"
+    return Exploration("momentum", settings, numbers, readout, message, result, bowl, update=update)
 
 
 def draw_momentum(exploration, fig=None):
     """Both paths over the bowl's contour (left) and f per epoch (right); returns the two Axes."""
-    fig = _new_figure(fig, (9, 3.6), _TWO_PANELS)
+    fig = new_figure(fig, (9, 3.6), _TWO_PANELS)
     ax_path, ax_f = fig.subplots(1, 2)
     bowl, result, s = exploration.objective, exploration.result, exploration.settings
     plot_contour(bowl, ax=ax_path, n=120, levels=np.geomspace(0.01, 50, 14), filled=False)
@@ -343,8 +347,8 @@ def draw_momentum(exploration, fig=None):
     ax_path.set_xlim(x0, x1)
     ax_path.set_ylim(y0, y1)
     ax_path.set_aspect("auto")
-    ax_path.set_title(f"learning rate {s['learning_rate']:g} on a bowl of condition {s['condition']:g}",
-                      fontsize=10)
+    ax_path.set_title(f"learning rate {s['learning_rate']:g}, {s['epochs']} epoch{'s' * (s['epochs'] > 1)}, "
+                      f"bowl of condition {s['condition']:g}", fontsize=10)
     ax_path.legend(fontsize=9, loc="lower right")
     ax_f.axhline(1e-6, color=ROLE["reference"], lw=0.8, ls=":")
     ax_f.set_xlabel("epoch")
@@ -352,5 +356,5 @@ def draw_momentum(exploration, fig=None):
     ax_f.set_title("the value per epoch (dotted: 1e-6)", fontsize=10)
     ax_f.legend(fontsize=9, loc="upper right")
     if exploration.message:
-        _message_box(ax_path, exploration.message)
+        message_box(ax_path, exploration.message)
     return ax_path, ax_f

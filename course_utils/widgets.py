@@ -63,11 +63,13 @@ import ipywidgets as W
 
 from . import _validate
 from . import explorers as ex
+from . import explorers_optim as eo
 from .functions import quadratic
 
 __all__ = [
     "Explorer", "classifier_explorer", "descent_1d_explorer", "explorer_tabs",
-    "gradient_problems_explorer", "peaks_explorer", "schedule_explorer",
+    "gradient_problems_explorer", "minibatch_explorer", "momentum_explorer", "peaks_explorer",
+    "schedule_explorer",
 ]
 
 _STYLE = {"description_width": "150px"}
@@ -460,6 +462,67 @@ def classifier_explorer(*, learning_rate=0.1, epochs=100, n=100, hidden=8, seed=
     return Explorer(controls, ex.compute_classifier, ex.draw_classifier, fixed=fixed, play="epochs")
 
 
+def minibatch_explorer(*, batch_size=4, learning_rate=0.05, epochs=10):
+    """Batch size and learning rate of mini-batch descent on a linear unit (notebook 16).
+
+    Shows the path of ``(w, b)`` over the cost bowl, one dot per update, and the distance to
+    its bottom per epoch; the data and the shuffles stay fixed while the sliders move.
+
+    Parameters
+    ----------
+    batch_size : int, default 4
+        One of :data:`course_utils.explorers_optim.BATCH_SIZES` (64: full batch).
+    learning_rate : float, default 0.05
+        In [0.001, 1].
+    epochs : int, default 10
+        In [1, 50].
+
+    Returns
+    -------
+    Explorer
+        An ipywidgets VBox; end a notebook cell with it to show it.
+    """
+    batch_size = _validate.choice("batch_size", _validate.integer("batch_size", batch_size), eo.BATCH_SIZES)
+    controls = {
+        "batch_size": W.SelectionSlider(
+            options=list(eo.BATCH_SIZES), value=batch_size, description="batch size",
+            continuous_update=False, style=_STYLE, layout=W.Layout(width=_width(300)),
+            tooltip="Samples per update, of 64 (64: full batch, one update per epoch)"),
+        "learning_rate": learning_rate_slider(learning_rate, decades=(-3, 0)),
+        "epochs": epochs_slider(epochs, maximum=50, tooltip="Passes over the 64 samples (▶ plays them)"),
+    }
+    return Explorer(controls, eo.compute_minibatch, eo.draw_minibatch, play="epochs")
+
+
+def momentum_explorer(*, learning_rate=0.019, beta=0.9, epochs=100):
+    """Learning rate and momentum beta on a narrow bowl, next to plain descent (notebook 17).
+
+    Shows both trajectories over the contour of ``(x^2 + 100 y^2) / 2`` and their values per
+    epoch; the readout says when each gets below 1e-6.
+
+    Parameters
+    ----------
+    learning_rate : float, default 0.019
+        In [0.001, 0.1] (plain descent is stable below 0.02, momentum below 0.02 (1 + beta)).
+    beta : float, default 0.9
+        In [0, 0.99].
+    epochs : int, default 100
+        In [1, 300].
+
+    Returns
+    -------
+    Explorer
+        An ipywidgets VBox; end a notebook cell with it to show it.
+    """
+    controls = {
+        "learning_rate": learning_rate_slider(learning_rate, decades=(-3, -1)),
+        "beta": float_slider("beta", "momentum β", beta, 0.0, 0.99, 0.01,
+                             tooltip="How much of the last step each step keeps (0: plain descent)"),
+        "epochs": epochs_slider(epochs, maximum=300),
+    }
+    return Explorer(controls, eo.compute_momentum, eo.draw_momentum, play="epochs")
+
+
 #: Tab title -> explorer, in lesson order (the instructors' dashboard, apps/explorers.ipynb).
 TABS = {
     "1D descent": descent_1d_explorer,
@@ -467,6 +530,8 @@ TABS = {
     "Schedules": schedule_explorer,
     "Vanishing / exploding": gradient_problems_explorer,
     "Classifier": classifier_explorer,
+    "Mini-batches": minibatch_explorer,
+    "Momentum": momentum_explorer,
 }
 
 

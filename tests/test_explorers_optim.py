@@ -166,7 +166,7 @@ def test_draw_minibatch_redraws_on_the_same_figure_and_shows_divergence():
     cu.draw_minibatch(cu.compute_minibatch(batch_size=8), fig=fig)
     ax_path, _ = cu.draw_minibatch(cu.compute_minibatch(batch_size=1, learning_rate=0.5), fig=fig)
     assert len(fig.axes) == 2
-    texts = [t.get_text() for t in ax_path.texts]
+    texts = [t.get_text() for t in ax_path.texts + fig.texts]
     assert any("Diverged" in t for t in texts)
     assert eo.BATCH_SIZES == (1, 2, 4, 8, 16, 32, 64)
 
@@ -274,4 +274,75 @@ def test_draw_momentum_draws_both_paths_on_its_own_figure():
     assert ax_f.get_yscale() == "log"
     fig = ax_path.figure
     ax_path, _ = cu.draw_momentum(cu.compute_momentum(learning_rate=0.1, beta=0.5), fig=fig)
-    assert len(fig.axes) == 2 and any("diverged" in t.get_text() for t in ax_path.texts)
+    assert len(fig.axes) == 2 and any("diverged" in t.get_text() for t in ax_path.texts + fig.texts)
+
+
+# ------------------------------------------------------------------------------ widgets
+
+def test_minibatch_explorer_redraws_when_the_batch_size_moves():
+    W = pytest.importorskip("ipywidgets")
+    e = cu.widgets.minibatch_explorer()
+    assert isinstance(e.controls["batch_size"], W.SelectionSlider)
+    assert e.renders == 1 and e.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    e.controls["batch_size"].value = 1
+    assert e.renders == 2
+    assert e.exploration.settings["batch_size"] == 1 and "batch size 1 of 64" in e.exploration.readout
+    reference = cu.compute_minibatch(batch_size=1, learning_rate=0.05, epochs=10)
+    np.testing.assert_array_equal(e.exploration.result.parameters, reference.result.parameters)
+    with pytest.raises(ValueError, match="batch_size must be one of"):
+        cu.widgets.minibatch_explorer(batch_size=3)
+
+
+def test_momentum_explorer_follows_its_sliders_and_reports_divergence():
+    pytest.importorskip("ipywidgets")
+    m = cu.widgets.momentum_explorer()
+    assert m.exploration.numbers == cu.compute_momentum(learning_rate=0.019, beta=0.9, epochs=100).numbers
+    m.controls["beta"].value = 0.0
+    assert m.exploration.numbers["f momentum"] == m.exploration.numbers["f plain"]   # beta 0 is plain descent
+    m.controls["learning_rate"].value = 0.05
+    assert m.exploration.diverged and "diverged" in m.readout.value
+    m.reset()
+    assert m.exploration.settings["beta"] == 0.9 and m.exploration.settings["learning_rate"] == 0.019
+    with pytest.raises(ValueError, match="beta must be between 0 and 0.99"):
+        cu.widgets.momentum_explorer(beta=1.5)
+
+
+def test_new_explorers_have_tabs():
+    pytest.importorskip("ipywidgets")
+    assert cu.widgets.TABS["Mini-batches"] is cu.widgets.minibatch_explorer
+    assert cu.widgets.TABS["Momentum"] is cu.widgets.momentum_explorer
+
+
+NEW_EXPLORERS = {"minibatch": ("minibatch_explorer", (-3, 0)), "momentum": ("momentum_explorer", (-3, -1))}
+
+
+@pytest.mark.parametrize("kind", sorted(NEW_EXPLORERS))
+def test_new_explorers_follow_the_house_controls(kind):
+    # The same conventions tests/test_widgets.py checks for the other explorers.
+    W = pytest.importorskip("ipywidgets")
+    maker, decades = NEW_EXPLORERS[kind]
+    w = getattr(cu.widgets, maker)()
+    assert w.exploration.kind == kind and w.renders == 1
+    slider = w.controls["learning_rate"]
+    assert isinstance(slider, W.FloatLogSlider) and (slider.min, slider.max) == decades
+    for key, control in w.controls.items():
+        assert control.tooltip, key
+        assert "_" not in control.description, control.description
+        assert not getattr(control, "continuous_update", False), key
+    assert w.play is not None and w.play_link.target == (w.controls["epochs"], "value")
+    slider.value = 10 ** slider.max                         # the top of the slider runs away
+    assert w.exploration.ran_away and "cu-readout-message" in w.readout.value
+    assert "update:" in w.readout.value
+
+
+@pytest.mark.parametrize("kind", sorted(NEW_EXPLORERS))
+def test_playing_the_epochs_changes_the_picture_and_the_title(kind):
+    pytest.importorskip("ipywidgets")
+    w = getattr(cu.widgets, NEW_EXPLORERS[kind][0])()
+    epochs = w.controls["epochs"]
+    pngs = set()
+    for value in (1, 2, epochs.value):
+        epochs.value = value
+        pngs.add(bytes(w.image.value))
+        assert f"{value} epoch" in w._figure.axes[0].get_title()
+    assert len(pngs) == 3

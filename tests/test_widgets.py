@@ -22,6 +22,8 @@ def _explorers():
         "schedule": cu.widgets.schedule_explorer,
         "gradient_problems": cu.widgets.gradient_problems_explorer,
         "classifier": cu.widgets.classifier_explorer,
+        "minibatch": cu.widgets.minibatch_explorer,   # notebook 16 (tested in test_explorers_optim.py)
+        "momentum": cu.widgets.momentum_explorer,     # notebook 17
     }
 
 
