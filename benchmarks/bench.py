@@ -14,14 +14,17 @@ other programs running at the same time inflate them less.
 Sections (``--sections`` picks some):
 
 ``grid``      Experiment 3 of notebook 05: 50 learning rates x 40 epoch counts on the sextic, one
-              vectorized call against the nested loops a learner writes.
-``basins``    A basin map on peaks: 10,000 starts x 1,000 epochs, against a per-start loop.
+              vectorized call against the nested loops a learner writes (plain floats), against the
+              source course's own loops (numpy scalars), and against a hand-tuned limit pass.
+``basins``    A basin map on peaks: 10,000 starts x 1,000 epochs, against a per-start loop; its memory.
+``optimizers`` Momentum over a grid of learning rates x betas in one call, against one call per pair.
 ``sliders``   Compute + draw + PNG for every explorer of :mod:`course_utils.explorers`, off screen.
 ``networks``  Full-batch training speed of the networks of notebooks 11-12 against a per-sample
               loop; mini-batch training against the loop a lesson writes out; float32 against
               float64 at [2, 64, 64, 1] x 10,000 samples (and PyTorch CPU when it is installed).
-``scaling``   Time and peak memory (tracemalloc) of network training over 10^2 ... 10^5 samples, with
-              the log-log slope; ``--write`` also draws ``benchmarks/scaling.png``.
+``scaling``   Time and peak memory (tracemalloc) of the descent driver over 10^2 ... 10^6 starts and of
+              network training over 10^2 ... 10^5 samples, with the log-log slopes; ``--write`` also
+              draws both in ``benchmarks/scaling.png``.
 ``notebooks`` The whole test suite (``python -m pytest``, every notebook under nbval): seconds per
               notebook and the suite's wall time. Slow; skipped by ``--quick``/``--no-notebooks``.
 ``imports``   ``import course_utils`` in a fresh interpreter.
@@ -51,8 +54,10 @@ import numpy as np
 import course_utils as cu
 
 __all__ = [
-    "Row", "best_time", "assert_same", "grid_vectorized", "grid_loop", "basin_starts",
-    "basin_vectorized", "basin_loop", "explorer_pairs", "slider_update_times", "NETWORKS",
+    "Row", "best_time", "assert_same", "grid_vectorized", "grid_loop", "grid_source_loop", "grid_limit",
+    "basin_starts",
+    "basin_vectorized", "basin_loop", "optimizer_grid", "optimizer_runs", "descent_scaling", "explorer_pairs",
+    "slider_update_times", "NETWORKS",
     "make_network", "per_sample_gradients", "minibatch_network", "minibatch_loop", "dtype_network",
     "peak_memory", "loglog_slope", "measure_scaling", "scaling_row", "write_scaling_figure",
     "parse_durations", "parse_importtime",
@@ -159,7 +164,9 @@ GRID_OBJECTIVE = cu.sextic  # several minima; the function of notebook 05's expe
 GRID_START = 1.0
 GRID_LEARNING_RATES = np.logspace(-10, -1, 50)
 GRID_EPOCHS = np.linspace(10, 500, 40).round().astype(int)
-GRID_TARGET = 200.0
+GRID_TARGET = 200.0  # against plain-float loops
+GRID_SOURCE_TARGET = 250.0  # against the source course's loops (numpy scalars)
+GRID_LIMIT_TARGET = 1.3  # the driver's time over the hand-tuned pass
 
 
 def grid_vectorized(objective, start, learning_rates, epoch_counts):
@@ -175,47 +182,172 @@ def grid_vectorized(objective, start, learning_rates, epoch_counts):
     return run.at(np.asarray(epoch_counts))
 
 
-def grid_loop(objective, start, learning_rates, epoch_counts, *, bound=1e8):
-    """The nested loops a learner writes: one run per (learning rate, epochs), plain floats.
+def _scalar_rule(objective, start):
+    """The divergence rule of :mod:`course_utils.divergence` for one 1-D run, as plain numbers.
 
-    A run that overflows or leaves ``|x| <= bound`` is NaN, as in :func:`gradient_descent`.
+    Returns ``(lo, hi)``: the plotted domain widened by its width on each side (and to the start).
     """
-    deriv = objective.df  # the objective's own formula, here called on Python floats
+    lo, hi = objective.domain
+    width = hi - lo
+    return min(lo - width, start), max(hi + width, start)
+
+
+def _scalar_run(f, deriv, x, lr, epochs, lo, hi, patience=cu.PATIENCE):
+    """One run of the lesson's loop, ``x = x - lr * deriv(x)``, with the course's divergence rule.
+
+    ``x`` is a Python float or a numpy scalar; the arithmetic stays in that type. Returns the
+    position after every epoch (NaN from the epoch the run diverged).
+    """
+    path = [x]
+    first = last = f(x)
+    rises = 0
+    for _ in range(epochs):
+        x = x - lr * deriv(x)
+        if not lo <= x <= hi:  # outside the widened domain (or NaN): well inside |x| <= 1e8 too
+            break
+        now = f(x)
+        rises = rises + 1 if now > last and now > first else 0
+        last = now
+        if rises >= patience:
+            break
+        path.append(x)
+    return path + [math.nan] * (epochs + 1 - len(path))
+
+
+def grid_loop(objective, start, learning_rates, epoch_counts):
+    """The nested loops a learner writes: one run per (learning rate, epochs), plain Python floats.
+
+    Each run also applies the course's divergence rule (a run is NaN from the epoch it diverged),
+    so both sides compute the same numbers.
+    """
+    lo, hi = _scalar_rule(objective, float(start))
     out = np.empty((len(epoch_counts), len(learning_rates)))
     for j, lr in enumerate(np.asarray(learning_rates, dtype=float).tolist()):
         for i, epochs in enumerate(np.asarray(epoch_counts).tolist()):
-            x = float(start)
-            try:
-                for _ in range(epochs):
-                    x = x - lr * deriv(x)
-            except OverflowError:
-                x = math.nan
-            out[i, j] = x if abs(x) <= bound else math.nan
+            out[i, j] = _scalar_run(objective.f, objective.df, float(start), lr, epochs, lo, hi)[-1]
+    return out
+
+
+def grid_source_loop(objective, start, learning_rates, epoch_counts):
+    """The source course's own loops: numpy functions on numpy scalars, one run per pair.
+
+    The notes compute with numpy throughout (``np.float64`` numbers, ``x = x - lr * deriv(x)``):
+    every operation on a numpy scalar goes through numpy's dispatch, which costs more than a
+    Python float's. Same divergence rule as :func:`grid_loop`.
+    """
+    lo, hi = _scalar_rule(objective, float(start))
+    out = np.empty((len(epoch_counts), len(learning_rates)))
+    for j, lr in enumerate(np.asarray(learning_rates, dtype=float)):
+        for i, epochs in enumerate(np.asarray(epoch_counts).tolist()):
+            out[i, j] = _scalar_run(objective.f, objective.df, np.float64(start), lr, epochs, lo, hi)[-1]
+    return out
+
+
+def grid_limit(start, learning_rates, epoch_counts):
+    """The limit: the same grid as one hand-tuned numpy pass over the sextic, preallocated buffers.
+
+    Every operation writes into a buffer made once (``out=``), the formulas are inlined in the
+    order :data:`course_utils.sextic` computes them (so the numbers are the same, bit for bit),
+    and the divergence rule is folded into the pass: one min/max decides that no run left the
+    widened domain, one comparison that no loss rose above its start.
+    """
+    lr = np.asarray(learning_rates, dtype=float)
+    counts = np.asarray(epoch_counts)
+    x = np.full(lr.shape, float(start))
+    x2, x3, g, t, f, last = (np.empty_like(x) for _ in range(6))
+    lo, hi = _scalar_rule(cu.sextic, float(start))
+
+    def loss(out):  # x^6 - 5 x^4 + 4 x^2 as cu.sextic computes it (x2, x3 hold x*x, x^4 here)
+        np.multiply(x, x, out=x2)
+        np.multiply(x2, x2, out=x3)
+        np.multiply(x3, x2, out=out)
+        np.multiply(x3, 5, out=t)
+        np.subtract(out, t, out=out)
+        np.multiply(x2, 4, out=t)
+        np.add(out, t, out=out)
+        return out
+
+    first = loss(np.empty_like(x))
+    np.copyto(last, first)
+    rises = np.zeros(x.shape, dtype=np.int64)
+    gone = np.zeros(x.shape, dtype=bool)
+    out = np.empty((counts.size, lr.size))
+    keep = {int(e): k for k, e in enumerate(counts.tolist())}
+    start_x = x.copy()
+    for epoch in range(1, int(counts.max()) + 1):
+        np.multiply(x, x, out=x2)  # 6 x^5 - 20 x^3 + 8 x, as cu.sextic's gradient
+        np.multiply(x2, x, out=x3)
+        np.multiply(x3, x2, out=g)
+        np.multiply(g, 6, out=g)
+        np.multiply(x3, 20, out=t)
+        np.subtract(g, t, out=g)
+        np.multiply(x, 8, out=t)
+        np.add(g, t, out=g)
+        np.multiply(g, lr, out=t)
+        np.subtract(x, t, out=x, where=~gone)
+        if not (x.min() >= lo and x.max() <= hi):
+            bad = ~((x >= lo) & (x <= hi)) & ~gone
+            gone |= bad
+            x[bad] = start_x[bad]
+        loss(f)
+        up = (f > last) & (f > first) & ~gone
+        if up.any() or rises.any():
+            np.add(rises, 1, out=rises, where=up)
+            rises[~up] = 0
+            bad = rises >= cu.PATIENCE
+            if bad.any():
+                gone |= bad
+                x[bad] = start_x[bad]
+                rises[bad] = 0
+        np.copyto(last, f)
+        if epoch in keep:
+            out[keep[epoch]] = np.where(gone, np.nan, x)
     return out
 
 
 def bench_grid(quick=False):
     args = (GRID_OBJECTIVE, GRID_START, GRID_LEARNING_RATES, GRID_EPOCHS)
-    worst = assert_same("experiment 3 grid", grid_vectorized(*args), grid_loop(*args))
+    vectorized = grid_vectorized(*args)
+    worst = max(assert_same("experiment 3 grid", vectorized, grid_loop(*args)),
+                assert_same("experiment 3 grid (numpy scalars)", vectorized, grid_source_loop(*args)),
+                assert_same("experiment 3 grid (limit)", vectorized, grid_limit(*args[1:])))
     t_vec, _ = best_time(lambda: grid_vectorized(*args), repeat=5 if quick else 20)
-    t_loop, _ = best_time(lambda: grid_loop(*args), repeat=2 if quick else 5)
-    ratio = t_loop / t_vec
+    t_limit, _ = best_time(lambda: grid_limit(*args[1:]), repeat=5 if quick else 20)
+    t_loop, _ = best_time(lambda: grid_loop(*args), repeat=1 if quick else 3)
+    t_source, _ = best_time(lambda: grid_source_loop(*args), repeat=1 if quick else 2)
+    ratio, source_ratio, limit_ratio = t_loop / t_vec, t_source / t_vec, t_vec / t_limit
     steps = int(GRID_EPOCHS.sum()) * GRID_LEARNING_RATES.size
     epochs = int(GRID_EPOCHS.max())
     shape = f"{GRID_LEARNING_RATES.size} learning rates x {GRID_EPOCHS.size} epoch counts"
     missed = ""
     if ratio < GRID_TARGET:
         missed = _grid_missed(t_vec=t_vec, t_loop=t_loop, epochs=epochs, steps=steps, quick=quick)
+    limit_missed = ""
+    if limit_ratio > GRID_LIMIT_TARGET:
+        shares = profile_shares(lambda: grid_vectorized(*args), top=3)
+        limit_missed = (f"**Experiment 3 grid, limit.** The driver takes {limit_ratio:.2f}x the hand-tuned pass "
+                        f"({_ms(t_vec)} vs {_ms(t_limit)}). Its profile: "
+                        + ", ".join(f"{share:.0%} in `{name}`" for name, share in shares)
+                        + ": the objective's formulas allocate their temporaries, where the pass reuses buffers.")
     return [
-        Row(f"1. Experiment 3 grid ({shape}): vectorized vs loops", f"{ratio:.0f}x ({_ms(t_vec)} vs {_ms(t_loop)})",
+        Row(f"1. Experiment 3 grid ({shape}): vectorized vs the source course's loops",
+            f"{source_ratio:.0f}x ({_ms(t_vec)} vs {_ms(t_source)})", f">= {GRID_SOURCE_TARGET:.0f}x",
+            source_ratio >= GRID_SOURCE_TARGET,
+            note="the notes' loop, x = x - lr * deriv(x), on numpy scalars (np.float64), one run per pair"),
+        Row(f"1. Experiment 3 grid ({shape}): vectorized vs plain-float loops", f"{ratio:.0f}x ({_ms(t_loop)})",
             f">= {GRID_TARGET:.0f}x", ratio >= GRID_TARGET, missed=missed),
+        Row("1. Experiment 3 grid: driver vs the hand-tuned limit", f"{limit_ratio:.2f}x ({_ms(t_limit)})",
+            f"<= {GRID_LIMIT_TARGET}x", limit_ratio <= GRID_LIMIT_TARGET, missed=limit_missed,
+            note="one numpy pass with buffers made once (out=), formulas inlined, divergence folded in"),
         Row("1. Experiment 3 grid: one vectorized call", _ms(t_vec), summary=False,
             note=f"on {GRID_OBJECTIVE.name} from x0 = {GRID_START:g}: {epochs} epochs of all "
                  f"{GRID_LEARNING_RATES.size} runs, read at the {GRID_EPOCHS.size} epoch counts; "
-                 f"{_ms(t_vec / epochs)} per epoch; {_agreement(worst)} with the loops"),
+                 f"{_ms(t_vec / epochs)} per epoch; {_agreement(worst)} with all three loops"),
         Row("1. Experiment 3 grid: a learner's nested loops", _ms(t_loop), summary=False,
             note=f"one run per (learning rate, epochs): {steps:,} scalar steps of plain Python floats, "
-                 f"{t_loop / steps * 1e9:.0f} ns per step"),
+                 f"{t_loop / steps * 1e9:.0f} ns per step (each with the divergence rule's loss)"),
+        Row("1. Experiment 3 grid: the source course's loops", _ms(t_source), summary=False,
+            note=f"{steps:,} scalar steps on numpy scalars, {t_source / steps * 1e9:.0f} ns per step"),
     ]
 
 
@@ -252,7 +384,8 @@ BASIN_SIDE = 100  # 100 x 100 = 10,000 starts over the peaks domain
 BASIN_EPOCHS = 1000
 BASIN_LEARNING_RATE = 0.01
 BASIN_LOOP_STARTS = 20  # the per-start loop runs on this many starts and is extrapolated
-BASIN_TARGET = 0.3
+BASIN_TARGET = 0.15
+BASIN_MEMORY_TARGET = 16 * 2**20  # bytes beyond the inputs, for the 10,000 starts
 
 
 def basin_starts(side=BASIN_SIDE):
@@ -264,24 +397,40 @@ def basin_starts(side=BASIN_SIDE):
 
 def basin_vectorized(starts, *, learning_rate=BASIN_LEARNING_RATE, epochs=BASIN_EPOCHS):
     """Descend from every start at once; return (end points, basin label of each start)."""
-    run = cu.gradient_descent(cu.peaks, starts, learning_rate=learning_rate, epochs=epochs)
+    run = cu.gradient_descent(cu.peaks, starts, learning_rate=learning_rate, epochs=epochs, record="end")
     return run.final, cu.nearest_label(run.final, cu.peaks.minima, tol=1e-2)
 
 
-def basin_loop(starts, *, learning_rate=BASIN_LEARNING_RATE, epochs=BASIN_EPOCHS, bound=1e8):
-    """One run per start, one step per epoch, with the objective's own gradient formula.
+def basin_loop(starts, *, learning_rate=BASIN_LEARNING_RATE, epochs=BASIN_EPOCHS):
+    """One run per start, one step per epoch, with the objective's own formulas on plain floats.
 
-    Returns the end points, shape ``(n, 2)`` for starts of shape ``(n, 2)``.
+    Applies the course's divergence rule (outside the widened domain, or a loss rising
+    ``PATIENCE`` steps above its start: NaN). Returns the end points, shape ``(n, 2)``.
     """
-    deriv = cu.peaks.df
+    f, deriv = cu.peaks.f, cu.peaks.df
+    (x0, x1), (y0, y1) = cu.peaks.domain
     out = np.empty((len(starts), 2))
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k, (x, y) in enumerate(np.asarray(starts, dtype=float).tolist()):
-            for _ in range(epochs):
-                dx, dy = deriv(x, y)
-                x, y = x - learning_rate * dx, y - learning_rate * dy
-            out[k] = (x, y) if math.sqrt(x * x + y * y) <= bound else (math.nan, math.nan)
+    for k, (x, y) in enumerate(np.asarray(starts, dtype=float).tolist()):
+        lox, hix = min(x0 - (x1 - x0), x), max(x1 + (x1 - x0), x)
+        loy, hiy = min(y0 - (y1 - y0), y), max(y1 + (y1 - y0), y)
+        first = last = f(x, y)
+        rises = 0
+        for _ in range(epochs):
+            dx, dy = deriv(x, y)
+            x, y = x - learning_rate * dx, y - learning_rate * dy
+            now = f(x, y) if lox <= x <= hix and loy <= y <= hiy else math.nan
+            rises = rises + 1 if now > last and now > first else 0
+            last = now
+            if now != now or rises >= cu.PATIENCE:
+                x = y = math.nan
+                break
+        out[k] = (x, y)
     return out
+
+
+def _history_bytes(runs, epochs):
+    """Bytes of a full 2-D record (path, gradients, learning rates) of ``runs`` runs."""
+    return 8 * ((epochs + 1) * runs * 2 + epochs * runs * 3)
 
 
 def _recorded_bytes(result):
@@ -296,25 +445,24 @@ def bench_basins(quick=False):
     t_first, _ = best_time(lambda: basin_vectorized(starts), repeat=1)  # fresh memory for the record
     t_vec, (final, labels) = best_time(lambda: basin_vectorized(starts), repeat=2 if quick else 5)
     t_sub, looped = best_time(lambda: basin_loop(flat[subset]), repeat=1)
+    _, peak = peak_memory(lambda: basin_vectorized(starts))
     worst = assert_same("basin map", final.reshape(-1, 2)[subset], looped)
     t_loop = t_sub * len(flat) / len(subset)
     why = missed = ""
     if t_vec > BASIN_TARGET:
-        shares = profile_shares(lambda: basin_vectorized(starts, epochs=200))
-        x = flat[:, 0].copy()
-        t_pow, _ = best_time(lambda: x**3, repeat=20)
-        t_mul, _ = best_time(lambda: x * x * x, repeat=20)
-        why = ("; profile: " + ", ".join(f"{share:.0%} in {name}" for name, share in shares)
-               + f"; on {len(x):,} floats x**3 takes {_ms(t_pow)}, x*x*x {_ms(t_mul)}")
-        recorded = _recorded_bytes(cu.gradient_descent(cu.peaks, starts[:1, :1], learning_rate=BASIN_LEARNING_RATE,
-                                                       epochs=BASIN_EPOCHS)) * len(flat)
+        shares = profile_shares(lambda: basin_vectorized(starts, epochs=200), top=3)
+        X, Y = flat[:, 0].copy(), flat[:, 1].copy()
+        t_grad, _ = best_time(lambda: cu.peaks.df(X, Y), repeat=20)
+        t_f, _ = best_time(lambda: cu.peaks.f(X, Y), repeat=20)
+        t_exp, _ = best_time(lambda: np.exp(X), repeat=20)
+        why = "; profile: " + ", ".join(f"{share:.0%} in {name}" for name, share in shares)
         missed = (f"**Basin map.** {_seconds(t_vec)} against a target of {BASIN_TARGET} s. The profile of this run "
                   "puts " + ", ".join(f"{share:.0%} of the time in `{name}`" for name, share in shares)
-                  + f". On {len(x):,} floats numpy's `x**3` takes {_ms(t_pow)} and `x*x*x` {_ms(t_mul)} "
-                  f"({t_pow / t_mul:.1f}x): a float array raised to an integer power other than 2 goes "
-                  "through the general `pow` routine, so an objective written with products is faster "
-                  "(a decision for `course_utils/functions.py`, not for the benchmark: the last bits change). "
-                  f"The call also records every step: {recorded / 2**20:,.0f} MiB for this map.")
+                  + f". On {len(X):,} starts one gradient of peaks takes {_ms(t_grad)} and one value {_ms(t_f)} "
+                  f"(one `np.exp` {_ms(t_exp)}): {BASIN_EPOCHS:,} epochs of both are "
+                  f"{_seconds(BASIN_EPOCHS * (t_grad + t_f))}, the floor for this formula in numpy. The value is "
+                  "needed by the divergence rule (a loss rising for several steps); the driver's own "
+                  f"bookkeeping is the rest, {_seconds(max(t_vec - BASIN_EPOCHS * (t_grad + t_f), 0.0))}.")
     found = ", ".join(f"{np.sum(labels == k)}" for k in range(len(cu.peaks.minima)))
     found += f" (elsewhere {np.sum(labels < 0)})"
     ratio = t_loop / t_vec
@@ -322,6 +470,10 @@ def bench_basins(quick=False):
         Row(f"2. Basin map ({len(flat):,} starts x {BASIN_EPOCHS:,} epochs on peaks), vectorized",
             f"{_seconds(t_vec)}, {len(flat) / t_vec:,.0f} starts/s; {ratio:.0f}x a per-start loop",
             f"<= {BASIN_TARGET} s", t_vec <= BASIN_TARGET, missed=missed),
+        Row("2. Basin map: memory beyond the inputs (tracemalloc peak)", f"{peak / 2**20:.1f} MiB",
+            f"<= {BASIN_MEMORY_TARGET / 2**20:.0f} MiB", peak <= BASIN_MEMORY_TARGET,
+            note=f"record='end' keeps the start and the end of each run; the starts are {starts.nbytes / 2**20:.2f} "
+                 f"MiB; the whole path would be {_history_bytes(len(flat), BASIN_EPOCHS) / 2**20:,.0f} MiB"),
         Row("2. Basin map: one vectorized call", _seconds(t_vec), summary=False,
             note=f"learning rate {BASIN_LEARNING_RATE:g}; first call in this process {_seconds(t_first)} "
                  f"(fresh memory for the recorded path); starts per minimum: {found}{why}"),
@@ -329,6 +481,76 @@ def bench_basins(quick=False):
             note=f"timed on {len(subset)} starts (x {len(flat) // len(subset)}); "
                  f"{_agreement(worst)} with the vectorized end points"),
     ]
+
+
+# ----------------------------------------------- 2b. Optimisers: a grid over alpha x beta
+
+OPTIMIZER_RATES = np.logspace(-3, -0.5, 12)
+OPTIMIZER_BETAS = np.linspace(0.0, 0.95, 12)
+OPTIMIZER_START = (-0.5, 0.5)
+OPTIMIZER_EPOCHS = 200
+
+
+def optimizer_grid(rates=OPTIMIZER_RATES, betas=OPTIMIZER_BETAS, *, epochs=OPTIMIZER_EPOCHS):
+    """Momentum on peaks for every (learning rate, beta) pair in one call; end points (R, B, 2)."""
+    run = cu.gradient_descent(cu.peaks, OPTIMIZER_START, learning_rate=np.asarray(rates)[:, None], epochs=epochs,
+                              optimizer=cu.momentum(np.asarray(betas)[None, :]), record="end")
+    return run.final
+
+
+def optimizer_runs(rates=OPTIMIZER_RATES, betas=OPTIMIZER_BETAS, *, epochs=OPTIMIZER_EPOCHS):
+    """The same pairs one call at a time, as a learner would loop over them."""
+    out = np.empty((len(rates), len(betas), 2))
+    for i, lr in enumerate(rates):
+        for j, beta in enumerate(betas):
+            out[i, j] = cu.gradient_descent(cu.peaks, OPTIMIZER_START, learning_rate=float(lr), epochs=epochs,
+                                            optimizer=cu.momentum(float(beta)), record="end").final
+    return out
+
+
+def bench_optimizers(quick=False):
+    grid = optimizer_grid()
+    worst = assert_same("optimiser grid", grid, optimizer_runs())
+    t_grid, _ = best_time(optimizer_grid, repeat=3 if quick else 10)
+    t_runs, _ = best_time(optimizer_runs, repeat=1 if quick else 3)
+    pairs = OPTIMIZER_RATES.size * OPTIMIZER_BETAS.size
+    diverged = int(np.isnan(grid[..., 0]).sum())
+    return [Row(f"2b. Momentum on peaks, {OPTIMIZER_RATES.size} learning rates x {OPTIMIZER_BETAS.size} betas "
+                f"x {OPTIMIZER_EPOCHS} epochs: one call vs one call per pair",
+                f"{t_runs / t_grid:.0f}x ({_ms(t_grid)} vs {_ms(t_runs)})",
+                note=f"{pairs} runs, {diverged} diverged; {_agreement(worst)} between the two sides")]
+
+
+# ------------------------------------------- 2c. How the descent driver's cost grows
+
+DESCENT_SCALING_SIZES = (100, 1_000, 10_000, 100_000, 1_000_000)
+DESCENT_SCALING_EPOCHS = 20
+
+
+def descent_scaling(sizes=DESCENT_SCALING_SIZES, *, epochs=DESCENT_SCALING_EPOCHS, repeat=3):
+    """Time per epoch and peak memory of :func:`gradient_descent` on peaks over ``sizes`` starts.
+
+    Starts are uniform over the domain (seeded); ``record="end"``, so memory should grow with the
+    starts alone. The curve goes into :data:`SCALING` (via :func:`measure_scaling`), beside the
+    network's, for :func:`write_scaling_figure`. Returns ``(sizes, seconds per epoch, peak bytes)``.
+    """
+    def make_call(n):
+        starts = np.random.default_rng(0).uniform(-3, 3, (n, 2))
+        return lambda: cu.gradient_descent(cu.peaks, starts, learning_rate=0.01, epochs=epochs, record="end")
+
+    return measure_scaling("descent driver on peaks (per epoch)", sizes, make_call, repeat=repeat, per=epochs)
+
+
+def bench_descent_scaling(quick=False):
+    sizes = DESCENT_SCALING_SIZES[:4] if quick else DESCENT_SCALING_SIZES
+    sizes, times, peaks = descent_scaling(sizes, repeat=1 if quick else 3)
+    return [scaling_row(f"2c. Descent driver on peaks, {sizes[0]:,} ... {sizes[-1]:,} starts (record='end'), "
+                        "per epoch", sizes, times, peaks, unit="starts")]
+
+
+def bench_scaling(quick=False):
+    """Both scaling measurements (descent driver, network training), drawn in one figure."""
+    return bench_descent_scaling(quick) + bench_network_scaling(quick)
 
 
 # ---------------------------------------------------------------- 3. Slider latency
@@ -942,7 +1164,8 @@ def bench_imports(quick=False):
 
 SECTIONS = {
     "grid": bench_grid, "basins": bench_basins, "sliders": bench_sliders,
-    "networks": bench_networks, "scaling": bench_network_scaling, "notebooks": bench_notebooks,
+    "optimizers": bench_optimizers, "networks": bench_networks, "scaling": bench_scaling,
+    "notebooks": bench_notebooks,
     "imports": bench_imports,
 }
 

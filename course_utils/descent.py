@@ -299,33 +299,42 @@ class _Run:
         if self.objective is None:
             return None
         o, x = self.objective, self.x
-        with np.errstate(over="ignore", invalid="ignore"):
-            f = o.f(x) if o.ndim == 1 else o.f(x[..., 0], x[..., 1])
-        return f if self.loss_sign > 0 else -f
+        f = o.f(x) if o.ndim == 1 else o.f(x[..., 0], x[..., 1])
+        return f if self.loss_sign > 0 else np.negative(f, out=f)
 
     def _gradient(self):
-        """The gradient at ``self.x``, written into ``self.g``."""
+        """The gradient at ``self.x`` (the objective's own array where it has the right shape)."""
         o, x, g = self.objective, self.x, self.g
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if o is None:
-                out = self.grad(x)
-                if out is None:
-                    raise ValueError("grad returned None: the gradient function must return an array "
-                                     f"of the points' shape {x.shape} (a missing return?)")
-                try:
-                    np.copyto(g, out)
-                except (TypeError, ValueError):
-                    raise ValueError(f"grad must return numbers of the points' shape {x.shape}, got "
-                                     f"{type(out).__name__} of shape {np.shape(out)}") from None
-            elif o.ndim == 1:
-                np.copyto(g, o.df(x))
-            else:
-                gx, gy = o.df(x[..., 0], x[..., 1])
-                g[..., 0], g[..., 1] = gx, gy
+        if o is not None and o.ndim == 1:
+            out = o.df(x)
+            if np.shape(out) == x.shape:
+                return out
+            np.copyto(g, out)
+        elif o is not None:
+            g[..., 0], g[..., 1] = o.df(x[..., 0], x[..., 1])
+        else:
+            out = self.grad(x)
+            if out is None:
+                raise ValueError("grad returned None: the gradient function must return an array "
+                                 f"of the points' shape {x.shape} (a missing return?)")
+            try:
+                np.copyto(g, out)
+            except (TypeError, ValueError):
+                raise ValueError(f"grad must return numbers of the points' shape {x.shape}, got "
+                                 f"{type(out).__name__} of shape {np.shape(out)}") from None
         return g
 
     def _norm(self, g):
         return np.abs(g) if self.ndim == 1 else np.sqrt(g[..., 0] * g[..., 0] + g[..., 1] * g[..., 1])
+
+    def _masked(self, lr):
+        """``lr`` with 0 for the runs that stopped or diverged (constant rates: cached per change)."""
+        tracker = self.tracker
+        if self.schedule is None and self._mask_version == tracker.version:
+            return self._masked_lr
+        masked = np.where(tracker.active, lr, 0.0)
+        self._mask_version, self._masked_lr = tracker.version, (masked, -masked if self.sign < 0 else masked)
+        return self._masked_lr
 
     def loop(self, epochs, recorded):
         n = recorded.size
@@ -338,7 +347,10 @@ class _Run:
         keep[recorded] = True
         slot = 1
         lr, signed = self.rates, self.signed
+        self._mask_version = -1
+        self._gone = self._gone_before = None
         # Diverging runs overflow on purpose; they are reported through diverged_at instead.
+        # The error state is set once here, for the whole loop (the formulas run inside it).
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for step in range(epochs):
                 g = self._gradient()
@@ -346,10 +358,10 @@ class _Run:
                 tracker.stop_small(step, norm)
                 if self.schedule is not None:
                     lr = self._scheduled(step, norm)
-                    signed = self.sign * lr
                 if not tracker.all_active:
-                    lr = np.where(tracker.active, lr, 0.0)
-                    signed = self.sign * lr
+                    lr, signed = self._masked(self.rates if self.schedule is None else lr)
+                elif self.schedule is not None:
+                    signed = -lr if self.sign < 0 else lr
                 direction = g if self.state is None else self.state.direction(g)
                 np.multiply(direction, signed[..., None] if two_d else signed, out=self.step_buf)
                 if tracker.all_active:
@@ -357,13 +369,16 @@ class _Run:
                 else:
                     alive = tracker.active[..., None] if two_d else tracker.active
                     np.add(x, self.step_buf, out=x, where=alive)
+                self._gone_before = self._gone
                 bad = tracker.check(step + 1, position=x, loss=self._loss())
                 if bad is not None:
                     # Park a diverged run at its start: its gradient stays finite and the fast
                     # checks stay valid; it is reported as NaN from here on.
                     x[bad] = self.start[bad]
+                    gone = tracker.diverged_at >= 0
+                    self._gone = gone[..., None] if two_d else gone
                 if keep[step + 1]:
-                    self._write(path, grads, rates, slot, g, lr, step)
+                    self._write(path, grads, rates, slot, g, lr)
                     slot += 1
         return path, grads, rates, tracker.stopped_at, tracker.diverged_at, tracker.reason
 
@@ -379,16 +394,12 @@ class _Run:
                              f"negative or not finite at step {step} (min {lr.min()!r}, max {lr.max()!r})")
         return lr
 
-    def _write(self, path, grads, rates, slot, g, lr, step):
-        """Record the step that led to epoch ``step + 1``; diverged runs read as NaN."""
-        x, tracker = self.x, self.tracker
+    def _write(self, path, grads, rates, slot, g, lr):
+        """Record the step that led to this epoch; diverged runs read as NaN (no temporaries)."""
         rates[slot - 1] = lr
-        if tracker.all_active:
-            path[slot], grads[slot - 1] = x, g
-            return
-        gone, before = tracker.diverged_at >= 0, tracker.diverged_at >= 0
-        before &= tracker.diverged_at <= step  # the gradient that threw a run away is still its own
-        if self.ndim == 2:
-            gone, before = gone[..., None], before[..., None]
-        np.copyto(path[slot], np.where(gone, np.nan, x))
-        np.copyto(grads[slot - 1], np.where(before, np.nan, g))
+        np.copyto(path[slot], self.x)
+        np.copyto(grads[slot - 1], g)
+        if self._gone is not None:
+            np.copyto(path[slot], np.nan, where=self._gone)
+        if self._gone_before is not None:  # the gradient that threw a run away is still its own
+            np.copyto(grads[slot - 1], np.nan, where=self._gone_before)

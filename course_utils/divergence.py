@@ -220,6 +220,7 @@ class RunTracker:
         self.stopped_at = np.full(shape, -1)
         self.diverged_at = np.full(shape, -1)
         self.reason = np.zeros(shape, dtype=np.int8)
+        self.version = 0  # counts the changes of ``active``: loops cache what depends on it
         self._box = self.rule.box
         self._loss0 = self._last = self._rises = None
 
@@ -244,6 +245,7 @@ class RunTracker:
             self._loss0 = np.broadcast_to(np.asarray(loss, dtype=float), self.active.shape).copy()
             self._last = self._loss0.copy()
             self._rises = np.zeros(self.active.shape, dtype=np.int32)
+            self._counting = False
 
     def stop_small(self, step, grad_norm):
         """Freeze the active runs whose ``grad_norm`` is below ``tol``; True if any stopped now."""
@@ -302,6 +304,7 @@ class RunTracker:
     def _freeze(self, mask):
         self.active &= ~mask
         self.all_active = False
+        self.version += 1
 
     def _size_reasons(self, size):
         # One reduction decides the common case (everything finite and small) without a mask.
@@ -313,18 +316,18 @@ class RunTracker:
     def _position_reasons(self, x):
         two_d = x.ndim > self.active.ndim
         bound = self.rule.bound
+        # Fast path: one min and one max decide the common case (every run finite and well
+        # inside the region) without building a mask; NaN fails both comparisons. They run over
+        # all coordinates at once, against the box's inner square: a reduction along a strided
+        # axis costs many times one over contiguous memory.
+        if self._box is not None:
+            lo, hi = self._box
+            if lo.ndim == 1 and 2 * max(np.abs(lo).max(), np.abs(hi).max()) < bound:
+                if x.min() >= lo.max() and x.max() <= hi.min():
+                    return None
+        elif -bound / 2 <= x.min() and x.max() <= bound / 2:
+            return None  # then |x| <= bound * sqrt(2) / 2 < bound for every run
         with np.errstate(invalid="ignore", over="ignore"):
-            # Fast path: one min and one max decide the common case (every run finite and well
-            # inside the region) without building a mask; NaN fails both comparisons.
-            if self._box is not None:
-                lo, hi = self._box
-                # (over all coordinates at once, against the box's inner square: a reduction
-                # along a strided axis costs many times one over contiguous memory)
-                if lo.ndim == 1 and 2 * max(np.abs(lo).max(), np.abs(hi).max()) < bound:
-                    if x.min() >= lo.max() and x.max() <= hi.min():
-                        return None
-            elif -bound / 2 <= x.min() and x.max() <= bound / 2:
-                return None  # then |x| <= bound * sqrt(2) / 2 < bound for every run
             size = np.sqrt(x[..., 0] * x[..., 0] + x[..., 1] * x[..., 1]) if two_d else np.abs(x)
             finite = np.isfinite(x).all(axis=-1) if two_d else np.isfinite(x)
             why = np.where(finite, np.where(size <= bound, 0, TOO_BIG), NOT_FINITE).astype(np.int8)
@@ -339,10 +342,10 @@ class RunTracker:
 
     def _loss_rising(self, loss):
         # A step counts when the loss rose and ended above the start; any other step resets the count.
-        with np.errstate(invalid="ignore"):
-            counts = (loss > self._last) & (loss > self._loss0)
-            np.copyto(self._last, loss)
-            if not counts.any() and not self._rises.any():
-                return None
-            self._rises = np.where(counts, self._rises + 1, 0)
+        counts = (loss > self._last) & (loss > self._loss0)  # comparisons with NaN are False, silently
+        np.copyto(self._last, loss)
+        if not self._counting and not counts.any():
+            return None
+        self._rises = np.where(counts, self._rises + 1, 0)
+        self._counting = bool(self._rises.any())
         return self._rises >= self.rule.patience
