@@ -274,3 +274,16 @@ def test_readme_layout_lists_every_top_level_folder():
     folders = {line.split("/", 1)[0] for line in tracked.splitlines() if "/" in line}
     assert folders - listed == set(), "folders missing from the README's Layout section"
     assert listed - folders == set(), "the Layout section lists folders that are not in the repository"
+
+
+def _prerequisites(target):
+    makefile = (ROOT / "Makefile").read_text()
+    return re.search(rf"^{target}:(.*)$", makefile, re.M).group(1).split()
+
+
+def test_make_lab_installs_the_learner_set_and_make_test_the_authors_set():
+    assert _prerequisites("lab") == ["$(VENV)/.learner"]
+    assert _prerequisites("test") == ["$(VENV)/.dev"]
+    assert "requirements.txt" in _prerequisites(r"\$\(VENV\)/\.learner")
+    assert "requirements-dev.txt" not in _prerequisites(r"\$\(VENV\)/\.learner")
+    assert "requirements-dev.txt" in _prerequisites(r"\$\(VENV\)/\.dev")
