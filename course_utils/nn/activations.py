@@ -133,7 +133,8 @@ def _tanh_df_from_output(t):
     return 1.0 - t ** 2
 
 
-identity = Activation("identity", lambda z: z + 0.0, np.ones_like, (-np.inf, np.inf), formula=r"z")
+identity = Activation("identity", lambda z: z + 0.0, np.ones_like, (-np.inf, np.inf), formula=r"z",
+                      df_from_output=lambda a: 1.0)
 sigmoid = Activation("sigmoid", _sigmoid, _sigmoid_df, (0.0, 1.0), formula=r"\frac{1}{1 + e^{-z}}",
                      df_from_output=_sigmoid_df_from_output)
 tanh = Activation("tanh", np.tanh, _tanh_df, (-1.0, 1.0), formula=r"\tanh z", df_from_output=_tanh_df_from_output)

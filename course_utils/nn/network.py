@@ -467,7 +467,7 @@ class Network:
         norms = np.full((epochs,) + lead + (self.n_layers,), np.nan)
         tracker = RunTracker(lead, rule=rule, tol=tol)
         cost_sum, counted = np.zeros(lead), np.zeros(lead)
-        norm_sum = np.zeros(lead + (self.n_layers,))
+        norm_sum, layer_norms = np.zeros(lead + (self.n_layers,)), np.zeros(lead + (self.n_layers,))
         step_w = step_size[..., None, None]  # broadcast over a layer's (n_in, n_out) weights
         step_b = step_size[..., None]
         whole = batch_size == n
@@ -483,7 +483,8 @@ class Network:
                     else:
                         idx = order[start:start + batch_size]
                         cost, grads = self._backprop(X[idx], Y[idx], loss)
-                    layer_norms = np.stack([np.sqrt(np.sum(dW * dW, axis=(-2, -1))) for dW, _ in grads], -1)
+                    for k, (dW, _) in enumerate(grads):
+                        layer_norms[..., k] = np.sqrt(np.sum(dW * dW, axis=(-2, -1)))  # Frobenius norms
                     # Only what active runs measured counts: a frozen run's batch may be inf or NaN.
                     if tracker.all_active:
                         cost_sum += cost
