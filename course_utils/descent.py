@@ -143,6 +143,8 @@ def _learning_rate_fn(learning_rate):
 
 def _record_step(record, epochs):
     """Every how many epochs a call keeps the position, from ``record="all" | "end" | k``."""
+    if isinstance(record, np.ndarray) and record.ndim == 0:  # a 0-d array is its scalar
+        record = record.item()
     if isinstance(record, str):
         _validate.choice("record", record, ("all", "end"))
         return 1 if record == "all" else epochs
@@ -279,49 +281,71 @@ class _Run:
     def __init__(self, objective, grad, x0, batch, ndim, ascent, schedule, rates, optimizer, rule, tol):
         point = batch + (2,) * (ndim == 2)
         self.ndim, self.batch, self.schedule = ndim, batch, schedule
-        self.x = np.array(np.broadcast_to(x0, point))  # owned, C-contiguous
-        self.start = self.x.copy()
-        self.g = np.empty(point)
-        self.step_buf = np.empty(point)
+        # A 2-D objective's formulas take x and y apart: store each coordinate contiguously (and
+        # show the usual (*B, 2) view), so x[..., 0] is one block of memory, several times faster
+        # to compute on than every other float. Elementwise arithmetic gives the same bits either way.
+        if objective is not None and ndim == 2:
+            def buffer():
+                return np.moveaxis(np.empty((2,) + batch), 0, -1)
+        else:
+            def buffer():
+                return np.empty(point)
+        self.x, self.start, self.g, self.g_next, self.step_buf = (buffer() for _ in range(5))
+        np.copyto(self.x, np.broadcast_to(x0, point))
+        np.copyto(self.start, self.x)
         self.objective, self.grad = objective, grad
         self.sign = 1.0 if ascent else -1.0
         # sign * rate is exact (sign is +-1), so x + (sign * rate) * g has the bits of x -+ rate * g.
         self.rates = None if rates is None else np.broadcast_to(rates, batch)
         self.signed = None if rates is None else self.sign * self.rates
         self.uses_norm = tol is not None or schedule is not None
-        self.state = None if optimizer is None else optimizer._start(batch, ndim)
+        self.state = None if optimizer is None else optimizer._start(self.x, ndim)
         self.tracker = RunTracker(batch, rule=rule, tol=tol)
         self.loss_sign = -1.0 if ascent else 1.0
-        self.tracker.start(position=self.x, loss=self._loss())
 
-    def _loss(self):
-        """Every run's loss (``-f`` for ascent), or None when the objective is unknown."""
-        if self.objective is None:
-            return None
+    def _evaluate(self, gradient=True):
+        """(loss of every run or None, gradient at ``self.x`` or None), in one pass where possible.
+
+        The loss is ``f`` (``-f`` for ascent) and exists only for an :class:`Objective`; an
+        objective with ``fdf`` gives both from shared intermediate terms, bit for bit.
+        """
         o, x = self.objective, self.x
-        f = o.f(x) if o.ndim == 1 else o.f(x[..., 0], x[..., 1])
-        return f if self.loss_sign > 0 else np.negative(f, out=f)
+        if o is None:
+            return None, (self._gradient() if gradient else None)
+        if gradient and o.fdf is not None:
+            f, d = o.fdf(x) if o.ndim == 1 else o.fdf(x[..., 0], x[..., 1])
+            g = self._store(d)
+        else:
+            f = o.f(x) if o.ndim == 1 else o.f(x[..., 0], x[..., 1])
+            g = self._gradient() if gradient else None
+        f = f if self.loss_sign > 0 else np.negative(f)
+        return f, g
+
+    def _store(self, d):
+        """The objective's raw derivative as an array of the points' shape (its own array if it is one)."""
+        x, g = self.x, self.g
+        if self.ndim == 1:
+            if np.shape(d) == x.shape:
+                return d
+            np.copyto(g, d)
+        else:
+            g[..., 0], g[..., 1] = d
+        return g
 
     def _gradient(self):
-        """The gradient at ``self.x`` (the objective's own array where it has the right shape)."""
+        """The gradient at ``self.x``."""
         o, x, g = self.objective, self.x, self.g
-        if o is not None and o.ndim == 1:
-            out = o.df(x)
-            if np.shape(out) == x.shape:
-                return out
+        if o is not None:
+            return self._store(o.df(x) if o.ndim == 1 else o.df(x[..., 0], x[..., 1]))
+        out = self.grad(x)
+        if out is None:
+            raise ValueError("grad returned None: the gradient function must return an array "
+                             f"of the points' shape {x.shape} (a missing return?)")
+        try:
             np.copyto(g, out)
-        elif o is not None:
-            g[..., 0], g[..., 1] = o.df(x[..., 0], x[..., 1])
-        else:
-            out = self.grad(x)
-            if out is None:
-                raise ValueError("grad returned None: the gradient function must return an array "
-                                 f"of the points' shape {x.shape} (a missing return?)")
-            try:
-                np.copyto(g, out)
-            except (TypeError, ValueError):
-                raise ValueError(f"grad must return numbers of the points' shape {x.shape}, got "
-                                 f"{type(out).__name__} of shape {np.shape(out)}") from None
+        except (TypeError, ValueError):
+            raise ValueError(f"grad must return numbers of the points' shape {x.shape}, got "
+                             f"{type(out).__name__} of shape {np.shape(out)}") from None
         return g
 
     def _norm(self, g):
@@ -352,8 +376,9 @@ class _Run:
         # Diverging runs overflow on purpose; they are reported through diverged_at instead.
         # The error state is set once here, for the whole loop (the formulas run inside it).
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            loss, g = self._evaluate()
+            tracker.start(position=x, loss=loss)
             for step in range(epochs):
-                g = self._gradient()
                 norm = self._norm(g) if self.uses_norm else None
                 tracker.stop_small(step, norm)
                 if self.schedule is not None:
@@ -370,17 +395,26 @@ class _Run:
                     alive = tracker.active[..., None] if two_d else tracker.active
                     np.add(x, self.step_buf, out=x, where=alive)
                 self._gone_before = self._gone
-                bad = tracker.check(step + 1, position=x, loss=self._loss())
-                if bad is not None:
-                    # Park a diverged run at its start: its gradient stays finite and the fast
-                    # checks stay valid; it is reported as NaN from here on.
-                    x[bad] = self.start[bad]
-                    gone = tracker.diverged_at >= 0
-                    self._gone = gone[..., None] if two_d else gone
+                self._park(tracker.check(step + 1, position=x))
+                # The loss of this epoch comes with the next step's gradient (one pass for both
+                # where the objective allows); its rule is applied before anything uses them.
+                self.g, self.g_next = self.g_next, self.g
+                loss, g_next = self._evaluate(gradient=step + 1 < epochs)
+                self._park(tracker.check(step + 1, loss=loss))
                 if keep[step + 1]:
                     self._write(path, grads, rates, slot, g, lr)
                     slot += 1
+                g = g_next
         return path, grads, rates, tracker.stopped_at, tracker.diverged_at, tracker.reason
+
+    def _park(self, bad):
+        """Park the runs that diverged now at their start: their gradient stays finite and the
+        fast checks stay valid; they are reported as NaN from here on."""
+        if bad is None:
+            return
+        self.x[bad] = self.start[bad]
+        gone = self.tracker.diverged_at >= 0
+        self._gone = gone[..., None] if self.ndim == 2 else gone
 
     def _scheduled(self, step, norm):
         try:

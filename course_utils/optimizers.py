@@ -88,9 +88,10 @@ class Optimizer:
         args = ", ".join(f"{k}={_show(v)}" for k, v in self._shown.items())
         return f"{self.name}({args})"
 
-    def _start(self, shape, ndim):
-        """Fresh state for runs of batch shape ``shape`` (``ndim`` coordinates each)."""
-        return _State(self, shape, ndim)
+    def _start(self, x, ndim):
+        """Fresh state for the runs whose positions are ``x`` (shape ``B`` or ``(*B, 2)`` for
+        ``ndim`` 1 or 2; the state arrays copy its memory layout)."""
+        return _State(self, x, ndim)
 
 
 def _show(v):
@@ -101,21 +102,22 @@ def _show(v):
 class _State:
     """The running averages of one gradient_descent call, updated in place every step."""
 
-    def __init__(self, opt, shape, ndim):
-        full = shape + (2,) * (ndim == 2)
+    def __init__(self, opt, x, ndim):
+        two_d = ndim == 2
 
         def per_run(a):  # hyperparameters broadcast over runs, with a coordinate axis for 2-D
             a = np.asarray(a, dtype=float)
-            return a[..., None] if ndim == 2 and a.ndim else a
+            return a[..., None] if self.two_d and a.ndim else a
 
+        self.two_d = two_d
         self.opt, self.t = opt, 0
         self.b1 = None if opt.beta1 is None else per_run(opt.beta1)
         self.b2 = None if opt.beta2 is None else per_run(opt.beta2)
         self.eps = per_run(opt.eps)
-        self.m = None if self.b1 is None else np.zeros(full)
-        self.v = None if self.b2 is None else np.zeros(full)
-        self.d = np.empty(full)
-        self.tmp = np.empty(full)
+        self.m = None if self.b1 is None else np.zeros_like(x)
+        self.v = None if self.b2 is None else np.zeros_like(x)
+        self.d = np.empty_like(x)
+        self.tmp = np.empty_like(x)
 
     def direction(self, g):
         """Update the averages with gradient ``g`` and return the step direction (a buffer)."""

@@ -443,7 +443,8 @@ ROWS = [
     # functions
     Row("course_utils.functions.Objective", _objective_args(),
         dict(name="text", formula="text", f="callable", df="callable", ndim="choice",
-             domain="any: the bad values are listed under bad", minima="array", maxima="array"),
+             domain="any: the bad values are listed under bad", minima="array", maxima="array",
+             fdf="callable?"),
         ok=dict(ndim=[]), bad=dict(ndim=[3, 2.0], domain=[(1.0, -1.0), "abc", None, (0.0, np.nan), (0.0,),
                                                            ((0, 1), (0, 1))])),
     Row("course_utils.functions.Objective.__call__", dict(x=0.5), dict(x="points"), get=lambda: cu.quadratic),

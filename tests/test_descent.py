@@ -578,6 +578,11 @@ def test_record_keeps_the_same_numbers_at_fewer_epochs(record, kept, tol):
     assert full.diverged.any()
 
 
+def test_record_accepts_a_zero_d_array():
+    a = cu.gradient_descent(cu.quadratic, 1.0, learning_rate=0.1, epochs=9, record=np.array(3))
+    assert a.recorded.tolist() == [0, 3, 6, 9]
+
+
 def test_at_an_epoch_that_was_not_recorded_says_so():
     r = cu.gradient_descent(cu.quadratic, 1.0, learning_rate=0.1, epochs=20, record=5)
     assert float(r.at(10)) == float(cu.gradient_descent(cu.quadratic, 1.0, learning_rate=0.1, epochs=10).final)

@@ -376,3 +376,18 @@ def test_global_minima_pick_the_lowest():
     assert len(cu.cos_bowl.global_minima) == 2
     assert cu.peaks.global_minima == (cu.peaks.minima[0],)
     assert cu.saddle.global_minima == ()
+
+
+@pytest.mark.parametrize("obj", [o for o in ALL if o.fdf is not None], ids=lambda o: o.name)
+def test_fused_value_and_gradient_equal_the_separate_formulas_bit_for_bit(obj):
+    x = random_points(obj, np.random.default_rng(4), (300,))
+    parts = (x,) if obj.ndim == 1 else (x[..., 0], x[..., 1])
+    f, d = obj.fdf(*parts)
+    assert np.array_equal(f, obj.f(*parts))
+    separate = obj.df(*parts)
+    assert all(np.array_equal(a, b) for a, b in zip(np.atleast_1d(d), np.atleast_1d(separate)))
+
+
+def test_fdf_must_be_callable():
+    with pytest.raises(ValueError, match=r"^fdf\b"):
+        cu.Objective("mine", "x^2", lambda x: x * x, lambda x: 2 * x, fdf="both")
