@@ -556,7 +556,8 @@ def bench_scaling(quick=False):
 # ---------------------------------------------------------------- 3. Slider latency
 
 SLIDER_UPDATES = 50
-SLIDER_TARGET = 0.100
+SLIDER_TARGET = 0.060  # median seconds per update
+SLIDER_TARGET_P95 = 0.100
 
 
 def explorer_pairs():
@@ -572,16 +573,18 @@ def explorer_pairs():
 
 
 def slider_learning_rates(compute, n=SLIDER_UPDATES):
-    """A slider dragged across learning rates around the explorer's default (x 1/3 ... x 3)."""
+    """A slider dragged across learning rates around the explorer's default (x 1/3 ... x 3),
+    rounded to 3 digits as the explorers' log sliders give them."""
     default = inspect.signature(compute).parameters["learning_rate"].default
-    return [float(f"{default * f:.4g}") for f in np.geomspace(1 / 3, 3, n)]
+    return [float(f"{default * f:.3g}") for f in np.geomspace(1 / 3, 3, n)]
 
 
 def slider_update_times(compute, draw, learning_rates):
     """Seconds per update (compute + draw + PNG render), as an explorer's widget does it.
 
     The first drawing (which creates the figure) is not timed: it happens before the
-    learner touches a slider.
+    learner touches a slider. Later updates reuse the figure, its artists and its rendered
+    background, as the widget does.
     """
     from course_utils.explorers import figure_png
 
@@ -606,7 +609,8 @@ def bench_sliders(quick=False):
         times = slider_update_times(compute, draw, slider_learning_rates(compute, n))
         median, p95 = statistics.median(times), float(np.percentile(times, 95))
         rows.append(Row(f"3. Slider update: {kind}", f"median {_ms(median)}, p95 {_ms(p95)}",
-                        f"median <= {SLIDER_TARGET * 1e3:.0f} ms", median <= SLIDER_TARGET,
+                        f"median <= {SLIDER_TARGET * 1e3:.0f} ms, p95 <= {SLIDER_TARGET_P95 * 1e3:.0f} ms",
+                        median <= SLIDER_TARGET and p95 <= SLIDER_TARGET_P95,
                         note=f"{len(times)} updates, compute + draw + PNG (Agg, off screen)"))
     return rows
 

@@ -303,7 +303,9 @@ def _exploration(name, value, kind):
     return value
 
 
-def _objective_1d(objective, choices=None):
+def resolve_objective_1d(objective, choices=None):
+    """A 1-D :class:`Objective`, given as one or by name (a key of ``choices``, by default
+    :data:`LESSON_FUNCTIONS_1D`); a ValueError names the parameter otherwise."""
     choices = LESSON_FUNCTIONS_1D if choices is None else choices
     if isinstance(objective, str):
         return choices[_validate.choice("objective", objective, tuple(choices))]
@@ -312,8 +314,6 @@ def _objective_1d(objective, choices=None):
                          f"{', '.join(repr(n) for n in choices)}; got {objective!r}")
     return objective
 
-
-resolve_objective_1d = _objective_1d  # the widgets' name for it
 
 
 def default_start_1d(objective):
@@ -607,23 +607,6 @@ def _cross_point_2d(path, left_at, domain):
     return a + max(t, 0.0) * d
 
 
-def _nice_ceiling(value):
-    """The next of 1, 2, 5 x 10^k at or above ``1.05 * value``: an axis top that changes only
-    when the data cross it (so the kept picture of the axes stays valid).
-
-    >>> _nice_ceiling(0.03), _nice_ceiling(0.3), _nice_ceiling(0.0)
-    (0.05, 0.5, 1.0)
-    """
-    if not value > 0 or not np.isfinite(value):
-        return 1.0
-    target = 1.05 * value
-    k = np.floor(np.log10(target))
-    for m in (1.0, 2.0, 5.0, 10.0):
-        if m * 10 ** k >= target:
-            return float(f"{m * 10 ** k:.3g}")
-    return float(10 ** (k + 1))
-
-
 def _dense(domain, n=200):
     lo, hi = domain
     return np.linspace(lo, hi, n)
@@ -659,7 +642,7 @@ def compute_descent_1d(objective=quadratic, *, start=None, learning_rate=0.1, ep
         ``numbers`` holds ``"final x"``, ``"f(x)"`` and ``"f'(x)"``; ``result`` the
         :class:`DescentResult` with ``path`` of shape ``(epochs + 1,)``.
     """
-    objective = _objective_1d(objective)
+    objective = resolve_objective_1d(objective)
     start = _start_1d(objective, start)
     learning_rate = _learning_rate(learning_rate)
     epochs = _validate.integer("epochs", epochs, minimum=1)
@@ -886,7 +869,7 @@ def compute_schedule(schedule="fixed", *, learning_rate=0.05, epochs=50, objecti
     learning_rate = _learning_rate(learning_rate)
     epochs = _validate.integer("epochs", epochs, minimum=1)
     decay = epochs if decay_epochs is None else _validate.integer("decay_epochs", decay_epochs, minimum=1)
-    objective = _objective_1d(objective)
+    objective = resolve_objective_1d(objective)
     start = _start_1d(objective, start)
     extra = {"decay_epochs": decay} if name == "time_based" else {}
     rule = SCHEDULES[name](learning_rate, **extra)
@@ -915,7 +898,7 @@ def draw_schedule(exploration, fig=None):
     """
     e = _exploration("exploration", exploration, "schedule")
     obj, result = e.objective, e.result
-    key = ("schedule", obj.name)
+    key = ("schedule", obj.name, e.settings["schedule"])
     fig, scene, fresh = _prepare(fig, (7.6, 3.3), key)
     if fresh:
         fig.subplots_adjust(left=0.075, right=0.985, bottom=0.15, top=0.78, wspace=0.25)
@@ -937,8 +920,14 @@ def draw_schedule(exploration, fig=None):
         scene.lr = _line(ax_lr, ".-", color=_COLORS["derivative"], ms=3, lw=1.0, label="learning rate")
         scene.now_lr = _line(ax_lr, MARKER["end"], color=_COLORS["now"], mec="k", ms=8)
         ax_lr.set_xlabel("epoch", fontsize=_FONT["label"])
-        ax_lr.set_ylabel("learning rate", fontsize=_FONT["label"])
+        ax_lr.set_ylabel("ηₜ / η (× the base rate)", fontsize=_FONT["label"])
         ax_lr.set_title("learning rate used at each step", fontsize=_FONT["title"])
+        # As a multiple of the base rate the axis is fixed: at most 1 (fixed, time-based), or
+        # |f'| for the gradient-based rule, which stays below its largest value on the domain
+        # while the run is drawn.
+        top = 1.0 if e.settings["schedule"] != "gradient_based" else float(
+            np.max(np.abs(obj.df(_dense(obj.domain, 400)))))
+        ax_lr.set_ylim(0, 1.1 * top)
         for ax in scene.axes:
             _style_axes(ax)
         scene.message = _message_artist(fig, 95)
@@ -954,11 +943,11 @@ def draw_schedule(exploration, fig=None):
         scene.left_x.set_data([left_at], [_cross_point_1d(path, left_at, obj.domain)])
     scene.left_x.set_visible(left_at >= 0)
     rates = result.learning_rates[:max(1, n_shown - 1) if left_at >= 0 else result.epochs]
+    rates = rates / e.settings["learning_rate"]
     scene.lr.set_data(np.arange(rates.size), rates)
     scene.now_lr.set_data([rates.size - 1], rates[-1:])
     for ax in scene.axes:
         ax.set_xlim(0, result.epochs)
-    ax_lr.set_ylim(0, _nice_ceiling(float(np.max(rates)) if rates.size else 0.0))
     scene.title_x.set_text(f"x per epoch ({e.settings['schedule'].replace('_', '-')}, base "
                            f"learning rate {_rate(e.settings['learning_rate'])}), epoch {result.epochs}")
     _set_message(scene.message, e.message)
@@ -1155,8 +1144,7 @@ def compute_classifier(*, learning_rate=0.1, epochs=100, n=100, hidden=8, seed=0
     X, y, network = _classifier_setup(n, hidden, seed)
     start_cost = float(network.cost(X, y, loss="binary_cross_entropy"))
     history = network.fit(X, y, learning_rate=learning_rate, epochs=epochs, loss="binary_cross_entropy")
-    # Room above the points for the legend, so it covers none of them.
-    lo, hi = X.min(axis=0) - 1.0, X.max(axis=0) + np.array([1.0, 3.0])
+    lo, hi = X.min(axis=0) - 1.0, X.max(axis=0) + 1.0
     gx, gy = np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid)
     points = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -1204,9 +1192,9 @@ def draw_classifier(exploration, fig=None):
     e = _exploration("exploration", exploration, "classifier")
     run = e.result
     key = ("classifier", e.settings["n"], e.settings["hidden"], e.settings["seed"], run.grid_x.size)
-    fig, scene, fresh = _prepare(fig, (7.6, 3.3), key)
+    fig, scene, fresh = _prepare(fig, (7.6, 3.7), key)
     if fresh:
-        fig.subplots_adjust(left=0.075, right=0.985, bottom=0.15, top=0.78, wspace=0.3)
+        fig.subplots_adjust(left=0.075, right=0.985, bottom=0.25, top=0.8, wspace=0.3)
         ax_b, ax_l = fig.subplots(1, 2)
         scene.axes = (ax_b, ax_l)
         extent = (run.grid_x[0], run.grid_x[-1], run.grid_y[0], run.grid_y[-1])
@@ -1223,21 +1211,23 @@ def draw_classifier(exploration, fig=None):
         scene.boundary = None
         ax_b.set_xlim(extent[:2])
         ax_b.set_ylim(extent[2:])
-        _legend(ax_b, handles + [scene.boundary_handle], loc="upper left", framealpha=0.9)
+        # Below the map, not on it: it hides no point, and it is drawn once, not per update.
+        fig.legend(handles=handles + [scene.boundary_handle], loc="lower left", ncol=3,
+                   bbox_to_anchor=(0.02, 0.0), fontsize=_FONT["legend"], frameon=False)
         scene.loss = _line(ax_l, "-", color=_COLORS["function"], lw=1.6, label="loss")
         scene.now_l = _line(ax_l, MARKER["end"], color=_COLORS["now"], mec="k", ms=8, label="epoch shown")
         ax_l.set_xlabel("epoch", fontsize=_FONT["label"])
         ax_l.set_ylabel("loss (binary cross-entropy)", fontsize=_FONT["label"])
         ax_l.set_title("loss per epoch", fontsize=_FONT["title"])
-        _legend(ax_l, [scene.loss, scene.now_l], loc="upper right")
+        fig.legend(handles=[scene.loss, scene.now_l], loc="lower right", ncol=2,
+                   bbox_to_anchor=(0.98, 0.0), fontsize=_FONT["legend"], frameon=False)
         for ax in scene.axes:
             _style_axes(ax)
         scene.message = _message_artist(fig, 95)
         # The map is redrawn each time, so whatever lies on it is too (points, legend).
-        scene.legend_b = ax_b.get_legend()
         scene.title_b = _title_artist(ax_b)
         scene.frame_b = list(ax_b.spines.values())
-        scene.moving += ["map", "boundary", "points_0", "points_1", "legend_b", "frame_b", "loss",
+        scene.moving += ["map", "boundary", "points_0", "points_1", "frame_b", "loss",
                          "now_l", "message", "title_b"]
         scene.points_0, scene.points_1 = handles
     ax_b, ax_l = scene.axes

@@ -64,7 +64,8 @@ import ipywidgets as W
 from . import _validate
 from . import explorers as ex
 from . import explorers_optim as eo
-from .functions import quadratic
+from .functions import peaks, quadratic
+from .schedules import SCHEDULES
 
 __all__ = [
     "Explorer", "classifier_explorer", "descent_1d_explorer", "explorer_tabs",
@@ -264,7 +265,7 @@ def learning_rate_slider(value, *, decades, description="learning rate", name="l
     track = round((hi - lo) / DECADE_PER_PIXEL) + 20
     return W.FloatLogSlider(
         value=value, base=10, min=lo, max=hi, step=LOG_STEP, description=description,
-        continuous_update=False, readout_format=".6g", style=_STYLE,
+        continuous_update=False, readout_format=".6", style=_STYLE,  # ".6": no trailing zeros
         layout=W.Layout(width=_width(track)),
         tooltip=tooltip or (f"Step size η, on a log scale from {10 ** lo:g} to {10 ** hi:g}. "
                             "Drag, use the arrow keys, or type an exact value in the box."))
@@ -377,7 +378,7 @@ def peaks_explorer(*, ascent=False, learning_rate=0.01, epochs=100, start=(-0.5,
     if start.shape != (2,):
         raise ValueError(f"start must be one point (x, y), got shape {start.shape}")
     ascent = _validate.flag("ascent", ascent)
-    (x0, x1), (y0, y1) = ex.peaks.domain
+    (x0, x1), (y0, y1) = peaks.domain
     controls = {
         "learning_rate": learning_rate_slider(learning_rate, decades=ex.LEARNING_RATE_DECADES["peaks"]),
         "epochs": epochs_slider(epochs, maximum=500),
@@ -405,11 +406,11 @@ def schedule_explorer(schedule="fixed", *, learning_rate=0.05, epochs=50, object
     Explorer
         An ipywidgets VBox; end a notebook cell with it to show it.
     """
-    schedule = _validate.choice("schedule", schedule, tuple(ex.SCHEDULES))
+    schedule = _validate.choice("schedule", schedule, tuple(SCHEDULES))
     objective = ex.resolve_objective_1d(objective)
     epochs = _validate.integer("epochs", epochs, minimum=1)
     controls = {
-        "schedule": choice_toggle("schedule", _labelled(ex.SCHEDULES), schedule,
+        "schedule": choice_toggle("schedule", _labelled(SCHEDULES), schedule,
                                   tooltip="How the learning rate changes from step to step"),
         "learning_rate": learning_rate_slider(learning_rate, decades=ex.LEARNING_RATE_DECADES["schedule"],
                                               description="base learning rate"),

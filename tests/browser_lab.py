@@ -301,6 +301,50 @@ async (img) => {
 """
 
 
+_SAVE_JS = """
+async () => {
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  await panel.context.save();
+  return panel.context.model.dirty;
+}
+"""
+
+
+def one_step_up(rate, kind):
+    """The learning rate one keyboard step above ``rate`` on the explorer's log slider."""
+    from course_utils import explorers as ex
+    from course_utils import widgets
+
+    lo = ex.LEARNING_RATE_DECADES[kind][0]
+    k = round((np.log10(rate) - lo) / widgets.LOG_STEP) + 1
+    return ex.snap_log(10 ** (lo + widgets.LOG_STEP * k), widgets.LOG_STEP, origin=lo)
+
+
+def save_notebook(page):
+    """Save the open notebook as a learner would (File > Save); False once it is clean."""
+    return page.evaluate(_SAVE_JS)
+
+
+def drag(page, locator, dx):
+    """Drag ``locator`` (a slider handle) ``dx`` pixels to the right with the mouse."""
+    box = locator.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(1, 6):
+        page.mouse.move(x + dx * k / 5, y)
+    page.mouse.up()
+
+
+def type_value(page, readout, text):
+    """Type ``text`` into a slider's value box (a contenteditable readout) and press Enter."""
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
 def open_notebook(page, server, path, workspace):
     """Load ``path`` in JupyterLab and wait until its kernel is up.
 

@@ -10,6 +10,11 @@ For each explorer notebook, in a fresh kernel each time:
    the image, and the readout is exactly what course_utils computes for the new rate;
 4. no request left 127.0.0.1 and the console shows no error.
 
+Then, once per notebook: a mouse drag on the learning-rate slider and a typed value (used
+exactly) update the picture and the numbers; the play button advances the picture epoch by
+epoch; the slider's top end shows the red message; and the notebook, saved and reopened with
+no kernel running, shows the explorer's last picture, never "Error displaying widget".
+
 Screenshots go to a temporary folder; their paths are printed (pytest shows them when a
 test fails). Deselect with ``-m "not browser"``. Without Chromium the test skips, except
 under ``CI=true``, where a missing browser is a failure.
@@ -25,17 +30,22 @@ import pytest
 from browser_lab import (
     PageWatch,
     blankness,
+    drag,
     image_bytes,
     is_blank,
+    one_step_up,
     open_notebook,
     parse_readout,
     pixel_mismatch,
     restart_kernel,
     run_all,
+    save_notebook,
     start_lab,
+    type_value,
 )
 
 import course_utils as cu
+from course_utils import explorers as ex
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +56,10 @@ NOTEBOOKS = {
     "03_gradient_descent_2d.ipynb": "peaks",
 }
 EXPLORER_CALLS = {"descent_1d": "cu.widgets.descent_1d_explorer(", "peaks": "cu.widgets.peaks_explorer("}
-FRESH_KERNELS = 5  # runs per notebook, each in a new kernel: the first figure must never be blank
-LEARNING_RATE_STEP = 0.001  # the step of the explorers' learning-rate sliders
+FRESH_KERNELS = 3  # runs per notebook, each in a new kernel: the first figure must never be blank
 TIMEOUT_MS = 60_000
+WIDGET_STATE = ("@jupyter-widgets/jupyterlab-manager:plugin", "saveState")
+
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +117,8 @@ def test_explorer_in_jupyterlab(playwright_browser, lab, shot_dir, notebook):
     # make sure that is what this test exercises.
     comms = lab.setting("@jupyterlab/apputils-extension:kernels-settings", "commsOverSubshells")
     assert comms != "disabled", "comms over subshells are off: the test would miss the race"
+    assert lab.setting(*WIDGET_STATE) is True, \
+        "widget state is not saved with notebooks: the course's overrides.d setting is not installed"
     lab.shutdown_sessions()
     context = playwright_browser.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)
@@ -128,6 +141,10 @@ def test_explorer_in_jupyterlab(playwright_browser, lab, shot_dir, notebook):
             _explore(page, kind, run, screenshot)
             assert watch.outside() == [], f"run {run}: requests left 127.0.0.1"
             assert watch.console_errors == [], f"run {run}: errors in the browser console"
+        _play_with_the_sliders(page, kind, screenshot)
+        _reopen_saved(page, lab, screenshot)
+        assert watch.outside() == [], "requests left 127.0.0.1"
+        assert watch.console_errors == [], "errors in the browser console"
     except BaseException:
         try:
             screenshot("failure")
@@ -178,9 +195,124 @@ def _explore(page, kind, run, screenshot):
     screenshot(f"run{run}-after-keyboard")
 
     settings1 = parse_readout(kind, text1)
-    assert float(settings1["learning_rate"]) == pytest.approx(
-        float(settings0["learning_rate"]) + LEARNING_RATE_STEP, abs=1e-12)
+    assert float(settings1["learning_rate"]) == one_step_up(float(settings0["learning_rate"]), kind)
     assert png1 != png0, f"run {run}: the image did not change with the learning rate"
     assert not is_blank(png1)
     assert text1.startswith(_reference(kind, settings1).readout)
     _check_reported_value(kind, settings1)
+
+
+def _learning_rate_slider(page, explorer):
+    return explorer.locator(".widget-slider").filter(
+        has=page.locator("label", has_text=re.compile(r"^\s*learning rate\s*$")))
+
+
+def _changed(readout, img, text, src):
+    """Wait for a new readout and a new picture; return (text, src, png)."""
+    from playwright.sync_api import expect
+    expect(readout).not_to_have_text(text)
+    expect(img).not_to_have_attribute("src", src)
+    src1, png1 = image_bytes(img)
+    return readout.inner_text().strip(), src1, png1
+
+
+def _play_with_the_sliders(page, kind, screenshot):
+    """Drag, type, play and push to the top: each shows what course_utils computes."""
+    from playwright.sync_api import expect
+
+    explorer = page.locator(".cu-explorer")
+    img = explorer.locator("img.cu-explorer-image")
+    readout = explorer.locator(".cu-explorer-readout")
+    slider = _learning_rate_slider(page, explorer)
+    text, src = readout.inner_text().strip(), img.get_attribute("src")
+    rate = float(parse_readout(kind, text)["learning_rate"])
+
+    # The track: one pixel at most 1 % of a decade.
+    lo, hi = ex.LEARNING_RATE_DECADES[kind]
+    track = slider.locator(".noUi-target").bounding_box()
+    assert (hi - lo) / track["width"] <= 0.01, f"track {track['width']:.0f} px for {hi - lo:g} decades"
+
+    # 1. A mouse drag to the right: a larger rate, and the readout is course_utils' own.
+    drag(page, slider.locator(".noUi-handle"), 40)
+    text, src, png = _changed(readout, img, text, src)
+    dragged = parse_readout(kind, text)
+    assert float(dragged["learning_rate"]) > rate
+    assert text.startswith(_reference(kind, dragged).readout)
+    _check_reported_value(kind, dragged)
+    assert not is_blank(png)
+    screenshot("after-drag")
+
+    # 2. A typed value is used exactly, and the box shows it.
+    type_value(page, slider.locator(".widget-readout"), "0.0123")
+    text, src, png = _changed(readout, img, text, src)
+    typed = parse_readout(kind, text)
+    assert typed["learning_rate"] == "0.0123" and "learning rate 0.0123 ·" in text
+    assert slider.locator(".widget-readout").inner_text().strip() == "0.0123"
+    _check_reported_value(kind, typed)
+
+    # 3. Play: the picture advances epoch by epoch on the same image.
+    buttons = explorer.locator(".cu-explorer-play button")
+    epochs0 = int(typed["epochs"])
+    buttons.nth(0).click()
+    text, src, _ = _changed(readout, img, text, src)
+    text, src, _ = _changed(readout, img, text, src)
+    buttons.nth(0).click()  # the same button pauses
+    page.wait_for_timeout(1500)  # the steps sent before the pause arrive
+    playing = parse_readout(kind, readout.inner_text().strip())
+    assert int(playing["epochs"]) > epochs0
+    screenshot("after-play")
+
+    # 4. The top of the learning-rate slider: the red message.
+    slider.locator(".noUi-handle").focus()
+    page.keyboard.press("End")
+    expect(explorer.locator(".cu-readout-message")).to_have_count(1)
+    assert float(slider.locator(".widget-readout").inner_text()) == 10 ** hi
+    _, png_top = image_bytes(img)
+    assert not is_blank(png_top)
+    screenshot("top-of-slider")
+
+
+def _reopen_saved(page, lab, screenshot):
+    """Save, stop the kernel, reload: the last picture, no "Error displaying widget"."""
+    from playwright.sync_api import expect
+
+    _, last_png = image_bytes(page.locator(".cu-explorer img.cu-explorer-image"))
+    assert save_notebook(page) is False, "the notebook is still unsaved"
+    lab.shutdown_sessions()
+    page.reload(wait_until="domcontentloaded")
+    index = page.evaluate(_CONTEXT_READY_JS)
+    assert index >= 0, "the saved notebook has no explorer output"
+    img = page.locator(".cu-explorer img.cu-explorer-image")
+    expect(img).to_have_count(1)
+    page.wait_for_timeout(3000)  # an unknown widget model shows its error within 2 s
+    expect(page.get_by_text("Error displaying widget")).to_have_count(0)
+    img.scroll_into_view_if_needed()
+    _, png = image_bytes(img)
+    screenshot("reopened")
+    assert pixel_mismatch(png, last_png) < 0.01, "the reopened notebook does not show the last picture"
+    expect(page.locator(".cu-explorer-reopen")).to_contain_text("run this cell again")
+
+
+_CONTEXT_READY_JS = """
+async () => {
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  for (let i = 0; i < 600 && !window.jupyterapp; i++) await sleep(100);
+  await window.jupyterapp.restored;
+  let panel = null;
+  for (let i = 0; i < 600; i++) {
+    panel = window.jupyterapp.shell.currentWidget;
+    if (panel && panel.context) break;
+    await sleep(100);
+  }
+  await panel.context.ready;
+  // JupyterLab renders only the cells in view: scroll to the (first) widget output.
+  const hasWidget = c => c.model.type === 'code' && Array.from(
+      {length: c.model.outputs.length}, (_, k) => c.model.outputs.get(k))
+      .some(o => o.data && o.data['application/vnd.jupyter.widget-view+json']);
+  const i = panel.content.widgets.findIndex(hasWidget);
+  if (i < 0) return -1;
+  panel.content.activeCellIndex = i;
+  await panel.content.scrollToItem(i, 'center');
+  return i;
+}
+"""

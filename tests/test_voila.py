@@ -8,7 +8,8 @@ token, isolated Jupyter dirs), opens the page in Debian's Chromium and checks th
    the picture the same explorer draws in this process);
 2. no code reaches the page: no editor, no prompt, no source text;
 3. one keyboard step of the learning-rate slider changes the readout and the figure;
-4. no request left 127.0.0.1 and the console shows no error.
+4. in every tab, the top end of the learning-rate slider (the End key) shows the red message;
+5. no request left 127.0.0.1 and the console shows no error.
 
 Deselect with ``-m "not browser"``. Without Chromium or voila it skips, except under
 ``CI=true``, where that is a failure.
@@ -35,6 +36,7 @@ from browser_lab import (
     image_bytes,
     is_blank,
     isolated_jupyter,
+    one_step_up,
     parse_readout,
     pixel_mismatch,
     stop_process,
@@ -158,11 +160,22 @@ def test_explorers_app_in_voila(playwright_browser, voila_app):
         _, png1 = image_bytes(img)
         rate0, rate1 = (float(parse_readout("descent_1d", t)["learning_rate"])
                         for t in (text0, readout.inner_text()))
-        assert rate1 == pytest.approx(rate0 + 0.001, abs=1e-12)
+        assert rate1 == one_step_up(rate0, "descent_1d")
         assert png1 != png0 and not is_blank(png1)
         page.screenshot(path=shot_dir / "after-keyboard.png")
 
-        # 4. Nothing left this machine, nothing went wrong in the page.
+        # 4. Every explorer's slider top: the red message.
+        for k in range(len(cu.widgets.TABS)):
+            tabs.locator(".lm-TabBar-tab").nth(k).click()
+            explorer = explorers.nth(k)
+            slider = explorer.locator(".widget-slider").filter(
+                has=page.locator("label", has_text=re.compile(r"^\s*(base )?learning rate\s*$")))
+            slider.locator(".noUi-handle").focus()
+            page.keyboard.press("End")
+            expect(explorer.locator(".cu-readout-message")).to_have_count(1)
+            page.screenshot(path=shot_dir / f"top-{k}.png")
+
+        # 5. Nothing left this machine, nothing went wrong in the page.
         assert watch.outside() == [], "requests left 127.0.0.1"
         assert watch.console_errors == [], "errors in the browser console"
     except BaseException:
