@@ -336,13 +336,17 @@ def _left_at(path, domain):
 def _runaway_message(result, left_at, where, hint):
     """The red message: divergence (the driver's report) or leaving the plotted range."""
     if result.diverged:
-        # The shared criterion's own words for why (course_utils.divergence).
-        epoch = int(result.diverged_at)
-        return f"Diverged at epoch {epoch}: {result.rule.why(int(result.diverged_reason))}. {hint}"
+        return f"{_first_sentence(result.divergence_report())} {hint}"
     if left_at >= 0:
         return (f"Left the plotted range at epoch {left_at} ({where}): the step overshot the "
                 f"landscape shown, so the path is drawn up to there. {hint}")
     return ""
+
+
+def _first_sentence(report):
+    """``"Diverged at epoch k: why."``: the shared report's first sentence (the rest, what
+    "diverged" means, goes under the readout)."""
+    return report.split(". ", 1)[0].rstrip(".") + "."
 
 
 def _reversals(path):
@@ -1162,8 +1166,7 @@ def compute_classifier(*, learning_rate=0.1, epochs=100, n=100, hidden=8, seed=0
                f"{epochs} epochs → final loss = {_fmt(loss)}, accuracy = "
                + ("diverged" if run.diverged else f"{100 * accuracy:.1f}%"))
     if run.diverged:
-        message = (f"Diverged at epoch {int(history.diverged_at)}: "
-                   f"{history.rule.why(int(history.diverged_reason))}. Try a smaller learning rate.")
+        message = f"{_first_sentence(history.divergence_report())} Try a smaller learning rate."
     elif ran_away:
         message = (f"The loss ended above its start ({end_cost:.3f} > {start_cost:.3f}): the steps "
                    f"overshoot, training made the network worse. Try a smaller learning rate.")
