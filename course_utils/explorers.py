@@ -809,7 +809,9 @@ def draw_peaks(exploration, fig=None):
         ax.contourf(gx, gy, Z, levels=20, cmap="viridis")
         ax.contour(gx, gy, Z, levels=20, colors="k", linewidths=0.3, alpha=0.4)
         for artist in ax.collections:
-            artist.set_rasterized(True)
+            # matplotlib < 3.11 cannot rasterize a contour set (it warns and ignores the request)
+            if getattr(artist.draw, "_supports_rasterization", False):
+                artist.set_rasterized(True)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_aspect("equal")
