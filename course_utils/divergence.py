@@ -128,8 +128,13 @@ class DivergenceRule:
         listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", or " + parts[-1]
         return f"A run counts as diverged when {listed}."
 
-    def _why(self, reason):
-        """The clause for one reason code stored in :attr:`RunTracker.reason`."""
+    def why(self, reason):
+        """The clause for one reason code stored in :attr:`RunTracker.reason` (1-4), in words.
+
+        >>> DivergenceRule.for_domain((-2.0, 2.0)).why(3)
+        'it left [-6, 6]'
+        """
+        reason = _validate.choice("reason", _validate.integer("reason", reason), tuple(_WHY))
         region = self._box_text().split(" (")[0] if self.domain is not None else ""
         return _WHY[int(reason)].format(quantity=self.quantity, bound=_fmt(self.bound), region=region,
                                         patience=self.patience)
@@ -165,7 +170,7 @@ A run counts as diverged when its position stops being finite or exceeds 1e+08 i
     if not bad.any():
         return f"The {noun} did not diverge." if at.size == 1 else f"No {noun} diverged."
     first = int(np.flatnonzero(bad.ravel())[np.argmin(at.ravel()[bad.ravel()])])
-    epoch, cause = int(at.ravel()[first]), rule._why(why.ravel()[first])
+    epoch, cause = int(at.ravel()[first]), rule.why(int(why.ravel()[first]))
     if at.size == 1:
         head = f"Diverged at epoch {epoch}: {cause}."
     else:
@@ -209,7 +214,7 @@ class RunTracker:
     stopped_at, diverged_at : ndarray of int, shape B
         Epoch of stopping (``|grad| < tol``) and of divergence (-1: never).
     reason : ndarray of int8, shape B
-        Why each run diverged (0: it did not); :func:`divergence_report` says it in words.
+        Why each run diverged (0: it did not); :meth:`DivergenceRule.why` says it in words.
     """
 
     def __init__(self, shape, *, rule=None, tol=None):

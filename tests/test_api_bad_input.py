@@ -276,6 +276,8 @@ ROWS = [
     Row("course_utils.divergence.DivergenceRule", dict(bound=1e8, domain=None, patience=5, quantity="position"),
         dict(bound="positive", domain="finite_array?", patience="count?", quantity="text"),
         bad=dict(patience=[0], domain=[(1.0, -1.0), (0.0, 1.0, 2.0)])),
+    Row("course_utils.divergence.DivergenceRule.why", dict(reason=1),
+        dict(reason="choice"), get=lambda: cu.divergence.DivergenceRule().why, ok=dict(reason=[3])),
     Row("course_utils.divergence.divergence_report",
         dict(diverged_at=np.array([-1, 3]), reason=np.array([0, 1]), rule=cu.divergence.DivergenceRule(),
              noun="run"),
