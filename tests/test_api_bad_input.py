@@ -471,6 +471,10 @@ ROWS = [
     Row("course_utils.widgets.classifier_explorer", dict(learning_rate=0.1, epochs=2, n=20, hidden=2, seed=0),
         dict(learning_rate="positive", epochs="count", n="count", hidden="count", seed="count"),
         bad=dict(n=[0], hidden=[0])),
+    Row("course_utils.widgets.minibatch_explorer", dict(batch_size=4, learning_rate=0.05, epochs=1),
+        dict(batch_size="count", learning_rate="positive", epochs="count"), bad=dict(batch_size=[0])),
+    Row("course_utils.widgets.momentum_explorer", dict(learning_rate=0.019, beta=0.9, epochs=3),
+        dict(learning_rate="positive", beta="probability", epochs="count"), bad=dict(beta=[1.0])),
     # environment
     Row("course_utils.environment.environment_report", dict(minimum=None), dict(minimum="mapping?")),
     # functions
