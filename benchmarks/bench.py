@@ -1074,7 +1074,8 @@ def bench_notebooks(quick=False):
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     if not notebooks:
         return [Row("5. Notebooks", "not available", note="no notebooks yet")]
-    command = [sys.executable, "-m", "pytest", "-q", "--durations=0", "--durations-min=0"]
+    # As `make test` runs it: one worker per core.
+    command = [sys.executable, "-m", "pytest", "-q", "-n", "auto", "--durations=0", "--durations-min=0"]
     start = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
@@ -1088,7 +1089,7 @@ def bench_notebooks(quick=False):
                            f"slowest {_seconds(per_file[slowest])} ({Path(slowest).stem})",
                            f"each <= {NOTEBOOK_TARGET:.0f} s", per_file[slowest] <= NOTEBOOK_TARGET))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    rows.append(Row("5. Whole test suite (python -m pytest)", _seconds(wall),
+    rows.append(Row("5. Whole test suite (make test: python -m pytest -n auto)", _seconds(wall),
                     f"<= {SUITE_TARGET:.0f} s on 2 cores", wall <= SUITE_TARGET,
                     note=f"{cores} cores; {_outcome(done.stdout)}"))
     return rows
