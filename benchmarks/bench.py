@@ -74,7 +74,7 @@ class Row:
     """One line of the results table.
 
     ``met`` is True/False against ``target``, or None when the row has no target (context).
-    Summary rows make the short table (one per figure of the issue); every row, with its
+    Summary rows make the short table (one per measured figure); every row, with its
     notes, makes the details table.
     """
 
@@ -431,11 +431,6 @@ def basin_loop(starts, *, learning_rate=BASIN_LEARNING_RATE, epochs=BASIN_EPOCHS
 def _history_bytes(runs, epochs):
     """Bytes of a full 2-D record (path, gradients, learning rates) of ``runs`` runs."""
     return 8 * ((epochs + 1) * runs * 2 + epochs * runs * 3)
-
-
-def _recorded_bytes(result):
-    """Bytes of the arrays a :class:`DescentResult` holds (its recorded history)."""
-    return sum(value.nbytes for value in vars(result).values() if isinstance(value, np.ndarray))
 
 
 def bench_basins(quick=False):
@@ -882,7 +877,7 @@ def bench_dtype(quick=False):
     return rows
 
 
-# How the cost of training grows with the data (issue: linear is the goal).
+# How the cost of training grows with the data (linear is the goal).
 SCALING_SIZES = (100, 1_000, 10_000, 100_000)
 SCALING_NETWORK = (2, 32, 1)
 SCALING_EPOCHS = 5

@@ -220,7 +220,7 @@ peaks = Objective(
     r"3(1-x)^2 e^{-x^2-(y+1)^2} - 10(\frac{x}{5} - x^3 - y^5) e^{-x^2-y^2} - \frac{1}{3} e^{-(x+1)^2-y^2}",
     _peaks, _peaks_grad, ndim=2, domain=((-3.0, 3.0), (-3.0, 3.0)), fdf=_peaks_fdf,
     # Located by Newton refinement in tests/test_functions.py; rounded to 4 decimals here.
-    # (0.2964, 0.3202) is a shallow third local minimum (f = -0.0649), not in issue 3's list.
+    # (0.2964, 0.3202) is a shallow third local minimum (f = -0.0649), easy to miss on a coarse grid.
     minima=((0.2283, -1.6255), (-1.3474, 0.2045), (0.2964, 0.3202)),
     maxima=((-0.0093, 1.5814), (-0.4600, -0.6292), (1.2857, -0.0048)),
 )

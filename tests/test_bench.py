@@ -184,6 +184,6 @@ def test_grid_explanation_is_written_from_the_figures():
     assert f"{steps / epochs:,.0f} / 146 = 7x" in other
 
 
-def test_recorded_bytes_counts_the_history():
-    run = cu.gradient_descent(cu.sextic, [1.0, 2.0], learning_rate=0.01, epochs=10)
-    assert bench._recorded_bytes(run) >= run.path.nbytes + run.grads.nbytes > 0
+def test_history_bytes_is_what_a_full_record_holds():
+    run = cu.gradient_descent(cu.peaks, np.zeros((7, 2)) + 0.3, learning_rate=0.01, epochs=10)
+    assert bench._history_bytes(7, 10) == run.path.nbytes + run.grads.nbytes + run.learning_rates.nbytes

@@ -149,7 +149,7 @@ def test_raw_formulas_carry_nan_without_warnings(obj):
     assert not hasattr(obj, "raw_grad")  # one name per idea: grad validates, df is the raw formula
 
 
-# --- known answers (issue 3) ----------------------------------------------------------------
+# --- known answers --------------------------------------------------------------------------
 
 def test_quadratic_minimum():
     assert cu.quadratic.minima == (0.5,)
@@ -191,7 +191,7 @@ def test_cos_bowl_minima_and_local_maximum_at_zero():
 
 
 PEAKS_KNOWN = [
-    # (kind, location, value) from issue 3
+    # (kind, location, value): the extrema a learner reads off the surface plot
     ("min", (0.2283, -1.6255), -6.5511),
     ("min", (-1.3474, 0.2045), -3.0498),
     ("max", (-0.0093, 1.5814), 8.1062),
@@ -249,7 +249,7 @@ def test_peaks_lists_every_minimum_and_maximum():
         found[kind] = {tuple(p) for p in (np.round(x[mask], 4) + 0.0).tolist()}
     assert found["min"] == set(cu.peaks.minima)
     assert found["max"] == set(cu.peaks.maxima)
-    # issue 3 lists two minima; the third stored one is shallow but real.
+    # the two deep minima are among them; the third stored one is shallow but real.
     assert {loc for kind, loc, _ in PEAKS_KNOWN if kind == "min"} <= found["min"]
     assert cu.peaks.minima[0] == (0.2283, -1.6255)  # the global minimum comes first
     assert cu.peaks.maxima[0] == (-0.0093, 1.5814)  # the global maximum comes first
