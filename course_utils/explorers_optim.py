@@ -20,10 +20,11 @@ Objective(mse_bowl: J(w, b) = \\overline{(w x + b - y)^2}, ndim=2)
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import LogLocator, NullLocator
 
 from . import _validate
 from .descent import gradient_descent
-from .explorers import Exploration, _fmt, message_box, new_figure
+from .explorers import Exploration, _fmt, _line, _message_artist, _prepare, _set_message, _style_axes, _title_artist
 from .functions import Objective
 from .nn.data import linear_1d
 from .nn.network import Network
@@ -37,7 +38,8 @@ __all__ = ["BATCH_SIZES", "compute_minibatch", "compute_momentum", "draw_minibat
 #: The batch sizes the mini-batch explorer offers (its data set has 64 samples).
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64)
 
-_TWO_PANELS = {"left": 0.085, "right": 0.98, "bottom": 0.15, "top": 0.9, "wspace": 0.28}
+# The top fifth is the band for the moving titles and the red message above them.
+_TWO_PANELS = {"left": 0.085, "right": 0.98, "bottom": 0.14, "top": 0.8, "wspace": 0.28}
 
 
 def mse_bowl(x, y, *, domain=None, name="mse_bowl"):
@@ -138,6 +140,22 @@ def elongated_bowl(condition=100.0, *, angle=0.0):
                      f, df, ndim=2, domain=domain, minima=((0.0, 0.0),))
 
 
+#: Values below this are drawn at it: the log axes of the explorers end there.
+_FLOOR = 1e-12
+
+
+def _log_axis(ax):
+    """A log axis from the floor up, with a handful of major ticks and no minor ones.
+
+    A path that converges to 1e-70 would otherwise span 70 decades of tick labels, and laying
+    those out costs most of a redraw.
+    """
+    bottom, top = ax.get_ylim()
+    ax.set_ylim(max(bottom, _FLOOR / 2), top)
+    ax.yaxis.set_major_locator(LogLocator(numticks=6))
+    ax.yaxis.set_minor_locator(NullLocator())
+
+
 # ----------------------------------------------------------------------- mini-batch (16)
 
 _MINIBATCH_DOMAIN = ((-1.5, 4.5), (-3.5, 3.5))
@@ -217,40 +235,53 @@ def compute_minibatch(*, batch_size=8, learning_rate=0.05, epochs=10, n=64, seed
 def draw_minibatch(exploration, fig=None):
     """The path over the bowl's contour (left) and the excess cost per epoch (right).
 
-    Returns the two Axes.
+    Returns the two Axes. Drawn once per figure; later calls with the same ``fig`` and the
+    same data only move the path, the curve and the texts (a redraw is then quick).
     """
-    fig = new_figure(fig, (9, 3.6), _TWO_PANELS)
-    ax_path, ax_cost = fig.subplots(1, 2)
-    bowl, history = exploration.objective, exploration.result
     s = exploration.settings
-    path = history.parameters
-    plot_contour(bowl, ax=ax_path, n=80, levels=np.geomspace(0.26, 40, 14), filled=False, cmap="viridis")
-    ok = np.all(np.isfinite(path), axis=1)
-    ax_path.plot(path[ok, 0], path[ok, 1], "-", color=ROLE["path"], lw=0.9, marker=MARKER["path"], ms=3,
-                 label="path (one dot per update)")
-    ax_path.plot(*path[0], MARKER["start"], color=ROLE["start"], ms=6, label="start")
-    ax_path.plot(*bowl.minima[0], "*", color=ROLE["end"], ms=12, mec="k", label="least squares")
-    (w0, w1), (b0, b1) = bowl.domain
-    ax_path.set_xlim(w0, w1)
-    ax_path.set_ylim(b0, b1)
-    ax_path.set_xlabel("weight $w$")
-    ax_path.set_ylabel("bias $b$")
-    ax_path.set_title(f"batch size {s['batch_size']}, learning rate {s['learning_rate']:g}, "
-                      f"{s['epochs']} epoch{'s' * (s['epochs'] > 1)}", fontsize=10)
-    ax_path.set_aspect("auto")  # fill the panel; the bowl's axes have different units anyway
-    ax_path.legend(fontsize=9, loc="lower left")
-
     per_epoch = -(-s["n"] // s["batch_size"])  # updates per epoch, rounded up
+    key = ("minibatch", s["n"], s["seed"], s["start"], s["epochs"])
+    fig, scene, fresh = _prepare(fig, (9, 4.0), key)
+    bowl, path = exploration.objective, exploration.result.parameters
+    if fresh:
+        fig.subplots_adjust(**_TWO_PANELS)
+        ax_path, ax_cost = fig.subplots(1, 2)
+        scene.axes = (ax_path, ax_cost)
+        plot_contour(bowl, ax=ax_path, n=80, levels=np.geomspace(0.26, 40, 14), filled=False, cmap="viridis")
+        scene.path = _line(ax_path, "-", color=ROLE["path"], lw=0.9, marker=MARKER["path"], ms=3,
+                           label="path (one dot per update)")
+        (start,) = ax_path.plot(*path[0], MARKER["start"], color=ROLE["start"], ms=6, label="start")
+        ax_path.plot(*bowl.minima[0], "*", color=ROLE["end"], ms=12, mec="k", label="least squares")
+        (w0, w1), (b0, b1) = bowl.domain
+        ax_path.set_xlim(w0, w1)
+        ax_path.set_ylim(b0, b1)
+        ax_path.set_aspect("auto")  # fill the panel; the bowl's axes have different units anyway
+        ax_path.set_xlabel("weight $w$")
+        ax_path.set_ylabel("bias $b$")
+        ax_path.legend(fontsize=9, loc="lower left")
+        scene.curve = _line(ax_cost, "-", color=ROLE["function"], lw=1)
+        ax_cost.set_yscale("log")
+        ax_cost.set_xlim(0, s["epochs"])
+        ax_cost.set_ylim(_FLOOR / 2, 1e3)
+        _log_axis(ax_cost)
+        ax_cost.set_xlabel("epoch")
+        ax_cost.set_ylabel("excess cost $J - J^*$")
+        ax_cost.set_title("distance to the bottom of the bowl", fontsize=10)
+        for ax in scene.axes:
+            _style_axes(ax)
+        scene.title = _title_artist(ax_path)
+        scene.message = _message_artist(fig, 100)
+        scene.moving += ["path", "curve", "title", "message"]
+    ok = np.all(np.isfinite(path), axis=1)
+    scene.path.set_data(path[ok, 0], path[ok, 1])
     with np.errstate(over="ignore", invalid="ignore"):  # a diverged path may be huge
         excess = bowl.f(path[:, 0], path[:, 1]) - bowl.f(*bowl.minima[0])
     t = np.arange(path.shape[0]) / per_epoch
-    ax_cost.semilogy(t[ok], np.maximum(excess[ok], 1e-12), "-", color=ROLE["function"], lw=1)
-    ax_cost.set_xlabel(f"epoch ({per_epoch} updates each)" if per_epoch > 1 else "epoch (one update each)")
-    ax_cost.set_ylabel("excess cost $J - J^*$")
-    ax_cost.set_title("distance to the bottom of the bowl", fontsize=10)
-    if exploration.message:
-        message_box(ax_path, exploration.message)
-    return ax_path, ax_cost
+    scene.curve.set_data(t[ok], np.maximum(excess[ok], _FLOOR))
+    scene.title.set_text(f"batch size {s['batch_size']} ({per_epoch} update{'s' * (per_epoch > 1)} per epoch), "
+                         f"learning rate {s['learning_rate']:g}, {s['epochs']} epoch{'s' * (s['epochs'] > 1)}")
+    _set_message(scene.message, exploration.message)
+    return scene.axes
 
 
 # ------------------------------------------------------------------------- momentum (17)
@@ -326,35 +357,57 @@ def compute_momentum(*, learning_rate=0.019, beta=0.9, epochs=100, condition=100
 
 
 def draw_momentum(exploration, fig=None):
-    """Both paths over the bowl's contour (left) and f per epoch (right); returns the two Axes."""
-    fig = new_figure(fig, (9, 3.6), _TWO_PANELS)
-    ax_path, ax_f = fig.subplots(1, 2)
-    bowl, result, s = exploration.objective, exploration.result, exploration.settings
-    plot_contour(bowl, ax=ax_path, n=120, levels=np.geomspace(0.01, 50, 14), filled=False)
-    styles = [("plain descent", ROLE["reference"], "--", "s"),
-              (f"momentum, beta {s['beta']:g}", ROLE["path"], "-", "o")]
+    """Both paths over the bowl's contour (left) and f per epoch (right); returns the two Axes.
+
+    Drawn once per figure; later calls with the same ``fig`` and the same bowl and epochs only
+    move the paths, the curves and the texts.
+    """
+    s = exploration.settings
+    key = ("momentum", s["condition"], s["start"], s["epochs"])
+    fig, scene, fresh = _prepare(fig, (9, 4.0), key)
+    bowl, result = exploration.objective, exploration.result
+    styles = [("plain descent", ROLE["reference"], "--", "s"), ("momentum", ROLE["path"], "-", "o")]
+    if fresh:
+        fig.subplots_adjust(**_TWO_PANELS)
+        ax_path, ax_f = fig.subplots(1, 2)
+        scene.axes = (ax_path, ax_f)
+        plot_contour(bowl, ax=ax_path, n=120, levels=np.geomspace(0.01, 50, 14), filled=False)
+        scene.paths = [_line(ax_path, style, color=colour, marker=marker, ms=2.5, lw=1, label=label)
+                       for label, colour, style, marker in styles]
+        scene.curves = [_line(ax_f, style, color=colour, lw=1.4, label=label)
+                        for label, colour, style, _ in styles]
+        ax_path.plot(*result.path[0, 0], MARKER["start"], color=ROLE["start"], ms=6)
+        ax_path.plot(0.0, 0.0, "*", color=ROLE["end"], ms=12, mec="k", label="minimum")
+        (x0, x1), (y0, y1) = bowl.domain
+        ax_path.set_xlim(x0, x1)
+        ax_path.set_ylim(y0, y1)
+        ax_path.set_aspect("auto")
+        ax_path.set_xlabel("$x$")
+        ax_path.set_ylabel("$y$")
+        ax_path.legend(fontsize=9, loc="lower right")
+        ax_f.set_yscale("log")
+        ax_f.set_xlim(0, s["epochs"])
+        ax_f.set_ylim(_FLOOR / 2, 1e4)
+        _log_axis(ax_f)
+        ax_f.axhline(1e-6, color=ROLE["reference"], lw=0.8, ls=":")
+        ax_f.set_xlabel("epoch")
+        ax_f.set_ylabel("$f(x, y)$")
+        ax_f.set_title("the value per epoch (dotted: 1e-6)", fontsize=10)
+        ax_f.legend(fontsize=9, loc="upper right")
+        for ax in scene.axes:
+            _style_axes(ax)
+        scene.title = _title_artist(ax_path)
+        scene.message = _message_artist(fig, 100)
+        scene.moving += ["paths", "curves", "title", "message"]
     with np.errstate(over="ignore", invalid="ignore"):
         values = bowl.f(result.path[..., 0], result.path[..., 1])
-    for k, (label, colour, style, marker) in enumerate(styles):
+    for k, (line, curve) in enumerate(zip(scene.paths, scene.curves)):
         p = result.path[:, k]
         ok = np.all(np.isfinite(p), axis=1)
-        ax_path.plot(p[ok, 0], p[ok, 1], ls=style, color=colour, marker=marker, ms=2.5, lw=1, label=label)
-        ok_f = np.isfinite(values[:, k]) & (values[:, k] > 0)
-        ax_f.semilogy(np.flatnonzero(ok_f), values[ok_f, k], ls=style, color=colour, lw=1.4, label=label)
-    ax_path.plot(*result.path[0, 0], MARKER["start"], color=ROLE["start"], ms=6)
-    ax_path.plot(0.0, 0.0, "*", color=ROLE["end"], ms=12, mec="k", label="minimum")
-    (x0, x1), (y0, y1) = bowl.domain
-    ax_path.set_xlim(x0, x1)
-    ax_path.set_ylim(y0, y1)
-    ax_path.set_aspect("auto")
-    ax_path.set_title(f"learning rate {s['learning_rate']:g}, {s['epochs']} epoch{'s' * (s['epochs'] > 1)}, "
-                      f"bowl of condition {s['condition']:g}", fontsize=10)
-    ax_path.legend(fontsize=9, loc="lower right")
-    ax_f.axhline(1e-6, color=ROLE["reference"], lw=0.8, ls=":")
-    ax_f.set_xlabel("epoch")
-    ax_f.set_ylabel("$f(x, y)$")
-    ax_f.set_title("the value per epoch (dotted: 1e-6)", fontsize=10)
-    ax_f.legend(fontsize=9, loc="upper right")
-    if exploration.message:
-        message_box(ax_path, exploration.message)
-    return ax_path, ax_f
+        line.set_data(p[ok, 0], p[ok, 1])
+        ok_f = np.isfinite(values[:, k])
+        curve.set_data(np.flatnonzero(ok_f), np.maximum(values[ok_f, k], _FLOOR))
+    scene.title.set_text(f"learning rate {s['learning_rate']:g}, beta {s['beta']:g}, "
+                         f"{s['epochs']} epoch{'s' * (s['epochs'] > 1)}, bowl of condition {s['condition']:g}")
+    _set_message(scene.message, exploration.message)
+    return scene.axes

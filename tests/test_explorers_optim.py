@@ -268,9 +268,10 @@ def test_draw_momentum_draws_both_paths_on_its_own_figure():
     ax_path, ax_f = cu.draw_momentum(e)
     assert plt.get_fignums() == before
     labels = [line.get_label() for line in ax_path.get_lines()]
-    assert "plain descent" in labels and "momentum, beta 0.9" in labels
+    assert "plain descent" in labels and "momentum" in labels
     drawn = {line.get_label(): line for line in ax_path.get_lines()}
-    np.testing.assert_array_equal(drawn["momentum, beta 0.9"].get_xdata(), e.result.path[:, 1, 0])
+    np.testing.assert_array_equal(drawn["momentum"].get_xdata(), e.result.path[:, 1, 0])
+    assert "beta 0.9" in cu.explorers.title_text(ax_path)
     assert ax_f.get_yscale() == "log"
     fig = ax_path.figure
     ax_path, _ = cu.draw_momentum(cu.compute_momentum(learning_rate=0.1, beta=0.5), fig=fig)
@@ -344,5 +345,22 @@ def test_playing_the_epochs_changes_the_picture_and_the_title(kind):
     for value in (1, 2, epochs.value):
         epochs.value = value
         pngs.add(bytes(w.image.value))
-        assert f"{value} epoch" in w._figure.axes[0].get_title()
+        assert f"{value} epoch" in cu.explorers.title_text(w._figure.axes[0])
     assert len(pngs) == 3
+
+
+@pytest.mark.parametrize("compute, draw, first, second", [
+    (cu.compute_minibatch, cu.draw_minibatch, {"batch_size": 8}, {"batch_size": 1, "learning_rate": 0.5}),
+    (cu.compute_momentum, cu.draw_momentum, {"beta": 0.9}, {"beta": 0.3, "learning_rate": 0.03}),
+])
+def test_a_kept_picture_redrawn_equals_a_fresh_drawing(compute, draw, first, second):
+    import io
+
+    import matplotlib.image as mpimg
+    kept = draw(compute(**first))[0].figure
+    cu.figure_png(kept)
+    again = compute(**second)
+    reused = cu.figure_png(draw(again, fig=kept)[0].figure)
+    fresh = cu.figure_png(draw(again)[0].figure)
+    a, b = (mpimg.imread(io.BytesIO(png), format="png") for png in (reused, fresh))
+    assert a.shape == b.shape and np.mean(np.abs(a - b)) < 1e-3
