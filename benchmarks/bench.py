@@ -437,7 +437,7 @@ def bench_basins(quick=False):
     starts = basin_starts()
     flat = starts.reshape(-1, 2)
     subset = np.linspace(0, len(flat) - 1, BASIN_LOOP_STARTS).round().astype(int)
-    t_first, _ = best_time(lambda: basin_vectorized(starts), repeat=1)  # fresh memory for the record
+    t_first, _ = best_time(lambda: basin_vectorized(starts), repeat=1)  # first call: cold caches
     t_vec, (final, labels) = best_time(lambda: basin_vectorized(starts), repeat=2 if quick else 5)
     t_sub, looped = best_time(lambda: basin_loop(flat[subset]), repeat=1)
     _, peak = peak_memory(lambda: basin_vectorized(starts))
@@ -471,7 +471,7 @@ def bench_basins(quick=False):
                  f"MiB; the whole path would be {_history_bytes(len(flat), BASIN_EPOCHS) / 2**20:,.0f} MiB"),
         Row("2. Basin map: one vectorized call", _seconds(t_vec), summary=False,
             note=f"learning rate {BASIN_LEARNING_RATE:g}; first call in this process {_seconds(t_first)} "
-                 f"(fresh memory for the recorded path); starts per minimum: {found}{why}"),
+                 f"(cold caches); starts per minimum: {found}{why}"),
         Row("2. Basin map: per-start loop (extrapolated)", _seconds(t_loop), summary=False,
             note=f"timed on {len(subset)} starts (x {len(flat) // len(subset)}); "
                  f"{_agreement(worst)} with the vectorized end points"),
