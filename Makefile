@@ -52,8 +52,10 @@ lint: $(VENV)/.dev
 
 # Instructors: every explorer in one browser page, code hidden (voila, http://localhost:8866).
 # JUPYTER_PATH finds apps/voila/templates/course: voila's page without its CDN font links.
+# jupytext (a dev tool) ships a JupyterLab extension that breaks voila's page (a console error).
+VOILA_DENY := --VoilaConfiguration.extension_denylist='["jupyterlab-jupytext"]'
 present: $(VENV)/.dev
-	JUPYTER_PATH="$(CURDIR)/apps" $(BIN)/voila --template=course apps/explorers.ipynb
+	JUPYTER_PATH="$(CURDIR)/apps" $(BIN)/voila --template=course $(VOILA_DENY) apps/explorers.ipynb
 
 regenerate: $(VENV)/.dev
 	$(BIN)/python tools/regenerate.py

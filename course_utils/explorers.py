@@ -338,7 +338,7 @@ def _runaway_message(result, left_at, where, hint):
     if result.diverged:
         return f"{_first_sentence(result.divergence_report())} {hint}"
     if left_at >= 0:
-        return (f"Left the plotted range at epoch {left_at} ({where}): the step overshot the "
+        return (f"Left the plotted range at epoch {left_at}, at {where}: the step overshot the "
                 f"landscape shown, so the path is drawn up to there. {hint}")
     return ""
 
@@ -761,8 +761,7 @@ def compute_peaks(*, learning_rate=0.01, epochs=100, start=(-0.5, 0.5), ascent=F
                f"({start[0]:g}, {start[1]:g}) → reached ({_fmt(x)}, {_fmt(y)}), "
                f"f = {_fmt(value)}")
     left_at = _left_at(result.path, peaks.domain)
-    where = f"at {_pair(result.path[left_at])}" if left_at >= 0 else ""
-    where = where.replace("at (", "(x, y) = (")
+    where = f"(x, y) = {_pair(result.path[left_at])}" if left_at >= 0 else ""
     message = _runaway_message(result, left_at, where, "Try a smaller learning rate.")
     final_norm = float(np.hypot(*peaks.df(*result.final))) if np.all(np.isfinite(result.final)) else np.inf
     norms = np.append(np.hypot(result.grads[:, 0], result.grads[:, 1]), final_norm)

@@ -112,6 +112,8 @@ def _check_reported_value(kind, s):
 
 @pytest.mark.parametrize("notebook", list(NOTEBOOKS))
 def test_explorer_in_jupyterlab(playwright_browser, lab, shot_dir, notebook):
+    from playwright.sync_api import expect
+
     kind = NOTEBOOKS[notebook]
     # The race only exists when widget messages go to kernel subshells (JupyterLab's default):
     # make sure that is what this test exercises.
@@ -122,6 +124,7 @@ def test_explorer_in_jupyterlab(playwright_browser, lab, shot_dir, notebook):
     lab.shutdown_sessions()
     context = playwright_browser.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)  # a loaded CI machine renders slowly
     watch = PageWatch().attach(context)
     page = context.new_page()
     watch.attach_page(page)

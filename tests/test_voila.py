@@ -51,6 +51,8 @@ APP = ROOT / "apps" / "explorers.ipynb"
 TEMPLATES_ROOT = ROOT / "apps"
 SOURCES = ("import course_utils", "explorer_tabs(")
 TIMEOUT_MS = 60_000
+# Lab extensions voila must not load: jupytext's (a dev tool) breaks the page with a console error.
+VOILA_DENYLIST = ["jupyterlab-jupytext"]
 
 
 def _code_cells():
@@ -65,10 +67,13 @@ def test_app_is_stored_without_outputs_and_shows_the_explorer_tabs():
 
 
 def test_make_present_serves_the_app_with_the_course_template():
-    recipe = re.search(r"^present:.*\n\t(.+)$", (ROOT / "Makefile").read_text(), re.M)
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^present:.*\n\t(.+)$", makefile, re.M)
     assert recipe, "no `present` target in the Makefile"
-    for part in ("voila", "--template=course", "apps/explorers.ipynb", "JUPYTER_PATH="):
+    for part in ("voila", "--template=course", "apps/explorers.ipynb", "JUPYTER_PATH=", "$(VOILA_DENY)"):
         assert part in recipe.group(1)
+    deny = re.search(r"^VOILA_DENY := --VoilaConfiguration.extension_denylist='(.+)'$", makefile, re.M)
+    assert deny and json.loads(deny.group(1)) == VOILA_DENYLIST
     assert (TEMPLATES_ROOT / "voila" / "templates" / "course" / "conf.json").is_file()
 
 
@@ -90,6 +95,7 @@ def _start_voila(workdir, *, timeout=60):
     port, token = free_port(), secrets.token_hex(24)
     cmd = [
         sys.executable, "-m", "voila", str(APP), "--template=course", "--no-browser",
+        f"--VoilaConfiguration.extension_denylist={json.dumps(VOILA_DENYLIST)}",
         "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0", f"--token={token}",
         f"--Voila.connection_dir_root={dirs['runtime']}",
     ]
@@ -119,6 +125,7 @@ def test_explorers_app_in_voila(playwright_browser, voila_app):
     shot_dir = Path(tempfile.mkdtemp(prefix="course-voila-screenshots-"))
     context = playwright_browser.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)  # a loaded CI machine renders seven explorers slowly
     watch = PageWatch().attach(context)
     page = context.new_page()
     watch.attach_page(page)
