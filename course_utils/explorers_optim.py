@@ -24,7 +24,17 @@ from matplotlib.ticker import LogLocator, NullLocator
 
 from . import _validate
 from .descent import gradient_descent
-from .explorers import Exploration, _fmt, _line, _message_artist, _prepare, _set_message, _style_axes, _title_artist
+from .explorers import (
+    Exploration,
+    _exploration,
+    _fmt,
+    _line,
+    _message_artist,
+    _prepare,
+    _set_message,
+    _style_axes,
+    _title_artist,
+)
 from .functions import Objective
 from .nn.data import linear_1d
 from .nn.network import Network
@@ -238,6 +248,7 @@ def draw_minibatch(exploration, fig=None):
     Returns the two Axes. Drawn once per figure; later calls with the same ``fig`` and the
     same data only move the path, the curve and the texts (a redraw is then quick).
     """
+    exploration = _exploration("exploration", exploration, "minibatch")
     s = exploration.settings
     per_epoch = -(-s["n"] // s["batch_size"])  # updates per epoch, rounded up
     key = ("minibatch", s["n"], s["seed"], s["start"], s["epochs"])
@@ -323,7 +334,9 @@ def compute_momentum(*, learning_rate=0.019, beta=0.9, epochs=100, condition=100
     if start.shape != (2,):
         raise ValueError(f"start must be one point (x, y), got shape {start.shape}")
     bowl = elongated_bowl(condition)
-    beta_value = float(np.asarray(momentum(beta=beta).beta1))  # validated there: a number in [0, 1)
+    beta_value = _validate.probability("beta", beta)
+    if beta_value >= 1:  # a ball with beta = 1 never slows down: no run converges
+        raise ValueError(f"beta must be in [0, 1) (one number for this explorer), got {beta!r}")
     result = gradient_descent(bowl, start, learning_rate=learning_rate, epochs=epochs,
                               optimizer=momentum(beta=np.array([0.0, beta_value])))
     with np.errstate(over="ignore", invalid="ignore"):
@@ -362,6 +375,7 @@ def draw_momentum(exploration, fig=None):
     Drawn once per figure; later calls with the same ``fig`` and the same bowl and epochs only
     move the paths, the curves and the texts.
     """
+    exploration = _exploration("exploration", exploration, "momentum")
     s = exploration.settings
     key = ("momentum", s["condition"], s["start"], s["epochs"])
     fig, scene, fresh = _prepare(fig, (9, 4.0), key)

@@ -583,8 +583,6 @@ PENDING = {
     **{f"schedules.Schedule.__call__[{k}]-{p}": "descent: a schedule called by hand does not check its input"
        for k in ("fixed", "time_based") for p in ("step", "grad_norm")},
     "widgets.Explorer-fixed": "explorers: not checked yet",
-    **{f"explorers_optim.{k}": "nb-new: not checked yet"
-       for k in ("draw_minibatch-exploration", "draw_momentum-exploration", "compute_momentum-beta")},
 }
 
 

@@ -250,7 +250,8 @@ def test_momentum_divergence_message_quotes_both_limits():
 @pytest.mark.parametrize("kwargs, match", [
     ({"learning_rate": 0}, "learning_rate"),
     ({"beta": 1.0}, "beta must be in [0, 1)"),
-    ({"beta": -0.1}, "beta must be in [0, 1)"),
+    ({"beta": -0.1}, "beta must be a probability in [0, 1]"),
+    ({"beta": [0.5, 0.6]}, "beta"),
     ({"beta": "0.9"}, "beta"),
     ({"epochs": 0}, "epochs must be >= 1"),
     ({"condition": 0.5}, "condition must be >= 1"),
@@ -259,6 +260,12 @@ def test_momentum_divergence_message_quotes_both_limits():
 def test_momentum_bad_input_names_the_parameter(kwargs, match):
     with pytest.raises(ValueError, match=re.escape(match)):
         cu.compute_momentum(**kwargs)
+
+
+@pytest.mark.parametrize("draw", [cu.draw_minibatch, cu.draw_momentum])
+def test_draw_refuses_another_explorers_exploration(draw):
+    with pytest.raises(ValueError, match="exploration must be the Exploration of compute_"):
+        draw(cu.compute_peaks(epochs=3))
 
 
 def test_draw_momentum_draws_both_paths_on_its_own_figure():
