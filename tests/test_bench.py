@@ -187,3 +187,58 @@ def test_grid_explanation_is_written_from_the_figures():
 def test_history_bytes_is_what_a_full_record_holds():
     run = cu.gradient_descent(cu.peaks, np.zeros((7, 2)) + 0.3, learning_rate=0.01, epochs=10)
     assert bench._history_bytes(7, 10) == run.path.nbytes + run.grads.nbytes + run.learning_rates.nbytes
+
+
+# The PyTorch comparison: PyTorch is never a dependency, so these skip when it is absent.
+
+def test_pytorch_trains_what_the_course_trains():
+    torch = pytest.importorskip("torch")
+    for dtype in ("float64", "float32"):
+        net, X, y = bench.dtype_network(dtype, n=60)
+        trained, history = bench.dtype_fit(net, X, y, epochs=4)
+        costs, theta = bench.torch_fit(torch, net, X, y, epochs=4)
+        assert costs.shape == history.cost.shape == (4,) and costs[-1] < costs[0]
+        bench.assert_same("costs", costs, history.cost, rtol=bench.TORCH_RTOL[dtype])
+        bench.assert_same("theta", theta, trained.parameter_vector(), rtol=bench.TORCH_RTOL[dtype], per_array=True)
+        # The check is not vacuous: another start gives parameters far outside the tolerance.
+        other = net.copy()
+        other.weights[1][0, 0] += 0.01
+        _, moved = bench.torch_fit(torch, other, X, y, epochs=4)
+        with pytest.raises(AssertionError, match="differ by"):
+            bench.assert_same("theta", moved, trained.parameter_vector(), rtol=bench.TORCH_RTOL[dtype],
+                              per_array=True)
+
+
+def test_torch_fit_refuses_a_network_it_does_not_write_out():
+    torch = pytest.importorskip("torch")
+    net = cu.nn.Network([2, 4, 1], activations=["relu", "sigmoid"], rng=0)
+    with pytest.raises(ValueError, match="tanh hidden layers"):
+        bench.torch_fit(torch, net, np.zeros((3, 2)), np.zeros(3), epochs=1)
+
+
+def test_pytorch_rows_are_checked_and_timed(monkeypatch):
+    pytest.importorskip("torch")
+    real = bench.compare_dtypes
+    monkeypatch.setattr(bench, "compare_dtypes", lambda **kw: real(**{**kw, "n": 200}))
+    monkeypatch.setattr(bench, "compare_dtypes_single_thread", lambda **kw: real(**{**kw, "n": 200}))
+    rows = bench.bench_dtype(quick=True)
+    targets = [r for r in rows if r.target]
+    assert [r.section.rsplit(", ", 1)[1] for r in targets] == ["default threads", "one thread each"]
+    assert all(r.met in (True, False) and "PyTorch" in r.measured for r in targets)
+    assert "matched the course's" in targets[0].note
+
+
+def test_without_pytorch_its_column_is_skipped(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "torch", None)  # `import torch` raises ImportError
+    result = bench.compare_dtypes(n=100, epochs=2, repeat=1)
+    assert result["torch"] is None and set(result["rates"]) == {"course float64", "course float32"}
+    real = bench.compare_dtypes
+    monkeypatch.setattr(bench, "compare_dtypes", lambda **kw: real(**{**kw, "n": 100}))
+    rows = bench.bench_dtype(quick=True)
+    assert rows[-1].measured == "skipped" and not any(r.target for r in rows)
+
+
+def test_best_times_interleaves_the_calls():
+    calls = []
+    best = bench.best_times({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeat=3)
+    assert calls == ["a", "b"] * 3 and set(best) == {"a", "b"} and all(t >= 0 for t in best.values())
