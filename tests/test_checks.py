@@ -178,3 +178,17 @@ def test_a_failed_check_never_prints_the_expected_value(got, expected):
     if not ok:
         assert text.startswith("Not yet: answer ")
         assert not any(f in text for f in _formatted(expected) if f not in _formatted(got))
+
+
+@settings(max_examples=200, deadline=None)
+@given(got=st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=12),
+       shift=st.lists(st.floats(-1e3, 1e3).filter(lambda v: abs(v) > 1e-2), min_size=12, max_size=12))
+def test_a_failed_array_check_never_prints_the_expected_entries(got, shift):
+    expected = [g + s for g, s in zip(got, shift)]   # every entry off by more than the tolerance
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        ok = cu.check_close("answer", got, expected, atol=1e-9, strict=False)
+    text = out.getvalue()
+    assert ok is False and text.startswith("Not yet: ")
+    for e in expected:   # entries are shown as in check_close: 4 decimals
+        assert f"{e:.4f}" not in text or any(f"{e:.4f}" in f"{g:.4f}" for g in got)
