@@ -26,7 +26,6 @@ from pathlib import Path
 
 import numpy as np
 
-CHROMIUM = "/usr/bin/chromium"
 # Headless Debian Chromium, with every background service that could phone home turned off.
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -46,15 +45,19 @@ def unavailable(reason):
 
 @contextmanager
 def chromium():
-    """Debian's headless Chromium driven by playwright; playwright never downloads a browser."""
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    """Headless Chromium driven by playwright (Debian's, or $CHROMIUM: tests/conftest.py's
+    chromium_path); playwright never downloads a browser."""
+    from conftest import chromium_path
+
+    executable = chromium_path()
+    if not (os.path.isfile(executable) and os.access(executable, os.X_OK)):
+        unavailable(f"no Chromium at {executable} (apt-get install chromium, or set CHROMIUM=/path/to/chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("the playwright Python package is not installed")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:

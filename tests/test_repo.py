@@ -287,3 +287,20 @@ def test_make_lab_installs_the_learner_set_and_make_test_the_authors_set():
     assert "requirements.txt" in _prerequisites(r"\$\(VENV\)/\.learner")
     assert "requirements-dev.txt" not in _prerequisites(r"\$\(VENV\)/\.learner")
     assert "requirements-dev.txt" in _prerequisites(r"\$\(VENV\)/\.dev")
+
+
+def test_chromium_path_follows_the_environment_variable(monkeypatch):
+    from conftest import DEFAULT_CHROMIUM, chromium_path
+    monkeypatch.delenv("CHROMIUM", raising=False)
+    assert chromium_path() == DEFAULT_CHROMIUM == "/usr/bin/chromium"
+    monkeypatch.setenv("CHROMIUM", "/opt/chromium/chrome")
+    assert chromium_path() == "/opt/chromium/chrome"
+
+
+def test_browser_tests_skip_cleanly_without_the_chromium_they_are_pointed_at(monkeypatch):
+    import browser_lab
+    monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="/nonexistent/chromium"):
+        with browser_lab.chromium():
+            pass
