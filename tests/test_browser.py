@@ -274,6 +274,19 @@ def _play_with_the_sliders(page, kind, screenshot):
     assert not is_blank(png_top)
     screenshot("top-of-slider")
 
+    # 5. In a 900 px notebook panel the figure is not shrunk so far that text drops below 9 px.
+    panel = page.locator(".jp-NotebookPanel").first
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": int(viewport["width"] - (panel.bounding_box()["width"] - 900)),
+                            "height": viewport["height"]})
+    page.wait_for_timeout(500)
+    assert abs(panel.bounding_box()["width"] - 900) <= 2
+    scale = img.evaluate("i => i.getBoundingClientRect().width / i.naturalWidth")
+    smallest_px = cu.style.MIN_FONT_PT * ex._DPI / 72 * min(1.0, scale)
+    assert smallest_px >= 9, f"figure shown at {scale:.0%}: smallest text {smallest_px:.1f} px"
+    screenshot("panel-900px")
+    page.set_viewport_size(viewport)
+
 
 def _reopen_saved(page, lab, screenshot):
     """Save, stop the kernel, reload: the last picture, no "Error displaying widget"."""
