@@ -43,6 +43,9 @@ class Schedule:
             setattr(self, name, value)
 
     def __call__(self, step, grad_norm):
+        """The rates at ``step`` (an int >= 0) for runs whose gradients have magnitude ``grad_norm``."""
+        step = _validate.integer("step", step, minimum=0)
+        grad_norm = _validate.as_float_array("grad_norm", grad_norm)  # NaN allowed: a diverged run's
         return self._rule(self, step, grad_norm)
 
     def __repr__(self):
