@@ -68,12 +68,12 @@ class Optimizer:
     """
 
     def __init__(self, name, *, beta1=None, beta2=None, eps=1e-8, average=False, bias_correction=False):
-        self.name = name
+        self.name = _validate.choice("name", name, ("momentum", "rmsprop", "adam"))
         self.beta1 = None if beta1 is None else _fraction("beta1" if name == "adam" else "beta", beta1)
         self.beta2 = None if beta2 is None else _fraction("beta2" if name == "adam" else "beta", beta2)
         self.eps = _positive("eps", eps)
-        self.average = average
-        self.bias_correction = bias_correction
+        self.average = _validate.flag("average", average)
+        self.bias_correction = _validate.flag("bias_correction", bias_correction)
         self._shown = {}
 
     @property
