@@ -164,8 +164,16 @@ def divergence_report(diverged_at, reason, rule, *, noun="run"):
     2 of 3 runs diverged; the first at epoch 3 (its position stopped being finite). \
 A run counts as diverged when its position stops being finite or exceeds 1e+08 in size.
     """
-    at = np.atleast_1d(np.asarray(diverged_at))
-    why = np.broadcast_to(np.atleast_1d(np.asarray(reason)), at.shape)
+    _validate.instance("rule", rule, DivergenceRule)
+    noun = _validate.text("noun", noun)
+    at = np.atleast_1d(_epochs("diverged_at", diverged_at, minimum=-1))
+    try:
+        why = np.broadcast_to(np.atleast_1d(_epochs("reason", reason, minimum=0)), at.shape)
+    except ValueError:
+        raise ValueError(f"reason must have the shape of diverged_at {at.shape}, got {np.shape(reason)}") from None
+    if np.any(why[at >= 0] == 0) or np.any(why > max(_WHY)):
+        raise ValueError(f"reason must hold a code from 1 to {max(_WHY)} for each diverged run, "
+                         f"got {_validate.describe(reason)}")
     bad = at >= 0
     if not bad.any():
         return f"The {noun} did not diverge." if at.size == 1 else f"No {noun} diverged."
@@ -177,6 +185,17 @@ A run counts as diverged when its position stops being finite or exceeds 1e+08 i
         plural = "s" if at.size != 1 else ""
         head = f"{int(bad.sum())} of {at.size} {noun}{plural} diverged; the first at epoch {epoch} ({cause})."
     return f"{head} {rule.describe()}"
+
+
+def _epochs(name, value, *, minimum):
+    """An int or an array of ints >= ``minimum`` (epochs, reason codes)."""
+    try:
+        arr = np.asarray(value)
+    except ValueError:  # ragged
+        arr = np.asarray(None)
+    if arr.dtype.kind not in "iu" or np.any(arr < minimum):
+        raise ValueError(f"{name} must be integers >= {minimum}, got {_validate.describe(value)}")
+    return arr
 
 
 class RunTracker:
@@ -218,8 +237,11 @@ class RunTracker:
     """
 
     def __init__(self, shape, *, rule=None, tol=None):
-        self.rule = DivergenceRule() if rule is None else rule
-        self.tol = tol
+        if not isinstance(shape, tuple) or not all(
+                isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) and n >= 0 for n in shape):
+            raise ValueError(f"shape must be a tuple of ints >= 0 (the batch shape), got {_validate.describe(shape)}")
+        self.rule = DivergenceRule() if rule is None else _validate.instance("rule", rule, DivergenceRule)
+        self.tol = _validate.positive_number("tol", tol, allow_none=True)
         self.active = np.ones(shape, dtype=bool)
         self.all_active = True
         self.stopped_at = np.full(shape, -1)
