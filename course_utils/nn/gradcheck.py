@@ -52,7 +52,7 @@ def numerical_gradient(f, x, *, eps=1e-6):
 
 
 def _scalar(name, value):
-    arr = np.asarray(value, dtype=float)
+    arr = _validate.returned(name, value)  # None: a forgotten return; strings, complex: not numbers
     if arr.size != 1:
         raise ValueError(f"{name} must return a single number, got shape {arr.shape}")
     return float(arr.reshape(()))
@@ -122,8 +122,7 @@ def check_gradient(f, grad, x, *, eps=1e-6):
         Below about 1e-7 the gradient is right; above 1e-3 something is wrong.
     """
     x = _validate.finite_array("x", x)
-    analytic = grad(x.copy()) if callable(grad) else grad
-    analytic = _validate.as_float_array("grad", analytic)
+    analytic = _validate.returned("grad", grad(x.copy())) if callable(grad) else _validate.as_float_array("grad", grad)
     if analytic.shape != x.shape:
         raise ValueError(f"grad must have the shape of x {x.shape}, got {analytic.shape}")
     return relative_error(analytic, numerical_gradient(f, x, eps=eps))
