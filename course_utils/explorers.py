@@ -205,6 +205,7 @@ def figure_png(fig, *, dpi=None):
     b'\\x89PNG\\r\\n\\x1a\\n'
     """
     _validate.figure("fig", fig)
+    dpi = _validate.positive_number("dpi", dpi, allow_none=True)
     scene = getattr(fig, "_course_scene", None)
     if scene is not None and scene.owned and (dpi is None or dpi == fig.dpi):
         return scene.render_png()

@@ -57,6 +57,7 @@ is run again; a line under each explorer says so.
 from __future__ import annotations
 
 import html
+import inspect
 import threading
 
 import ipywidgets as W
@@ -125,8 +126,10 @@ class Explorer(W.VBox):
                              f"control (a slider, toggle or dropdown), got {controls!r}")
         _validate.function("compute", compute)
         _validate.function("draw", draw)
-        if fixed is not None and not isinstance(fixed, dict):
+        if fixed is not None and not (isinstance(fixed, dict) and all(isinstance(k, str) for k in fixed)):
             raise ValueError(f"fixed must be a dict of keyword arguments or None, got {fixed!r}")
+        _known_to(compute, "controls", controls)
+        _known_to(compute, "fixed", fixed or {})
         if play is not None and not isinstance(controls.get(play), W.IntSlider):
             raise ValueError(f"play must name an integer slider of controls, got {play!r}")
         self.controls = dict(controls)
@@ -217,6 +220,19 @@ class Explorer(W.VBox):
                         control.value = values[name]
             finally:
                 self._holding = False
+
+
+def _known_to(compute, name, arguments):
+    """Refuse keyword names ``compute`` does not take (unless it takes ``**kwargs``)."""
+    try:
+        params = inspect.signature(compute).parameters
+    except (TypeError, ValueError):  # a callable without a readable signature: nothing to compare
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return
+    unknown = [k for k in arguments if k not in params]
+    if unknown:
+        raise ValueError(f"{name} must name parameters of compute ({', '.join(params)}), got {unknown}")
 
 
 def readout_html(exploration):
