@@ -108,3 +108,23 @@ def test_runs_trained_together_equal_runs_trained_alone(problem, runs, batch_siz
         h = one.fit(X, y, learning_rate=lrs[r], epochs=5, loss=loss, batch_size=batch_size, rng=7)
         np.testing.assert_array_equal(one.parameter_vector(), many.parameter_vector()[r])
         np.testing.assert_array_equal(h.cost, history.cost[:, r])
+
+
+@SEARCH
+@given(n=st.integers(1, 40), n_in=st.integers(1, 12), runs=st.sampled_from([None, 1, 3]),
+       dtype=st.sampled_from(["float64", "float32"]), seed=st.integers(0, 2**16))
+def test_error_through_a_one_unit_layer_is_the_matrix_product_bit_for_bit(n, n_in, runs, dtype, seed):
+    # Backpropagation sends the error back through a one-unit layer by broadcasting instead of
+    # a matrix product; the two must be the same numbers, or float64 training would change.
+    from course_utils.nn.network import _times_transpose
+
+    rng = np.random.default_rng(seed)
+    lead = () if runs is None else (runs,)
+    delta = (rng.standard_normal(lead + (n, 1)) * 10.0 ** rng.integers(-15, 15)).astype(dtype)
+    W = (rng.standard_normal(lead + (n_in, 1)) * 10.0 ** rng.integers(-15, 15)).astype(dtype)
+    got = _times_transpose(delta, W)
+    assert got.dtype == np.dtype(dtype) and got.shape == lead + (n, n_in)
+    np.testing.assert_array_equal(got, delta @ W.mT)
+    wide = rng.standard_normal(lead + (n_in, 2)).astype(dtype)  # more units: the matrix product itself
+    np.testing.assert_array_equal(_times_transpose(np.ones(lead + (n, 2), dtype), wide),
+                                  np.ones(lead + (n, 2), dtype) @ wide.mT)
