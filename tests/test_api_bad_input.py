@@ -768,3 +768,20 @@ def test_objective_2d_domain_and_minima_are_accepted():
     o = cu.Objective(**_objective_args(f=lambda x, y: x * y, df=lambda x, y: (y, x), ndim=2,
                                        domain=((-1.0, 1.0), (-2.0, 2.0)), minima=((0.0, 0.0),)))
     assert o([1.0, 2.0]) == 2.0
+
+
+@pytest.mark.parametrize("fit", [
+    lambda: cu.nn.Network([1, 1], activations=["sigmoid"], rng=0).fit(
+        np.ones((2, 1)), np.ones((2, 1)), learning_rate=0.1, epochs=10**9),
+    lambda: cu.nn.Network([1, 1], activations=["sigmoid"], rng=0, runs=10**4).fit(
+        np.ones((2, 1)), np.ones((2, 1)), learning_rate=0.1, epochs=10**5),
+])
+def test_network_fit_refuses_a_history_beyond_the_memory_budget(fit):
+    with pytest.raises(ValueError, match=r"^epochs=\d+ would need 14\.9 GiB .*\(the budget is 1 GiB\)"):
+        fit()
+
+
+def test_network_fit_with_a_small_history_still_runs():
+    net = cu.nn.Network([1, 1], activations=["sigmoid"], rng=0)
+    history = net.fit(np.ones((2, 1)), np.ones((2, 1)), learning_rate=0.1, epochs=2)
+    assert history.cost.shape[0] == 2

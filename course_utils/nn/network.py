@@ -462,6 +462,13 @@ class Network:
             raise ValueError(f"batch_size must be <= the number of samples {n}, got {batch_size}")
         rng = _validate.rng(rng)
         starts = range(0, n, batch_size)
+        # The cost and gradient-norm history is one row per epoch: refuse it up front when a
+        # typed epoch count would need more than the memory budget (not after minutes of swapping).
+        history = epochs * int(np.prod(lead, dtype=int)) * (1 + self.n_layers) * 8
+        if history > MEMORY_BUDGET:
+            raise ValueError(f"epochs={epochs} would need {history / 2**30:.1f} GiB for the cost and gradient "
+                             f"history (the budget is {MEMORY_BUDGET / 2**30:g} GiB); ask for fewer epochs "
+                             "or fewer runs")
         path, batch_costs = self._record_buffers(record_parameters, epochs, len(starts))
 
         costs = np.full((epochs,) + lead, np.nan)
