@@ -156,16 +156,17 @@ def _what_is_off(what, got, expected, close):
 
 def _how_far(got, expected):
     # Words, not numbers derived from the answer: the sign, the direction and a rough size.
-    if got * expected < 0:
+    # Signs and ratios are taken without multiplying or dividing the two values, which would
+    # underflow to 0 (or overflow) for subnormal or huge entries.
+    if got != 0 and expected != 0 and (got < 0) != (expected < 0):
         return "has the wrong sign"
     if expected == 0 or got == 0:
         return "is too high" if got > expected else "is too low"
-    ratio = abs(got) / abs(expected)
-    size = "large" if ratio > 1 else "small"
-    ratio = max(ratio, 1 / ratio)
-    if ratio > 10:
+    size = "large" if abs(got) > abs(expected) else "small"
+    small, large = sorted((abs(got), abs(expected)))
+    if large / 10 > small:
         return f"is much too {size} (off by more than a factor of ten)"
-    if ratio > 1.1:
+    if large / 1.1 > small:
         return f"is too {size}"
     return f"is close, but slightly too {size}"
 
