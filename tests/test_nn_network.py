@@ -380,3 +380,31 @@ def test_tol_stops_runs_and_their_cost_stays():
     assert "stopped=1" in repr(history)
     with pytest.raises(ValueError, match="^tol "):
         net.fit(x, y, learning_rate=0.1, epochs=1, tol=-1.0)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("sizes, acts, loss, batch_size", [
+    ([2, 16, 16, 1], ["tanh", "relu", "sigmoid"], "binary_cross_entropy", None),
+    ([2, 8, 3], ["sigmoid", "softmax"], "categorical_cross_entropy", 7),  # a smaller last batch
+    ([2, 6, 1], ["identity", "identity"], "mse", None),
+])
+def test_fit_equals_descent_on_its_own_gradients_bit_for_bit(dtype, sizes, acts, loss, batch_size):
+    # fit keeps its large arrays in buffers reused between updates; gradients() allocates fresh
+    # ones. Reused memory must not change a single number, nor leak one update into the next.
+    X, y = cu.nn.moons(40, rng=4)
+    if sizes[-1] == 3:
+        y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.3)
+    net = Network(sizes, activations=acts, rng=5, dtype=dtype)
+    plain = net.copy()
+    net.fit(X, y, learning_rate=0.3, epochs=6, loss=loss, batch_size=batch_size, rng=9)
+    rng, step = np.random.default_rng(9), np.asarray(0.3, dtype=dtype)
+    batch = len(X) if batch_size is None else batch_size
+    for _ in range(6):
+        order = np.arange(len(X)) if batch_size is None else rng.permutation(len(X))
+        for start in range(0, len(X), batch):
+            idx = order[start:start + batch]
+            _, grads = plain.gradients(X[idx], y[idx], loss=loss)
+            for k, (dW, db) in enumerate(grads):
+                plain.weights[k] -= step * dW
+                plain.biases[k] -= step * db
+    np.testing.assert_array_equal(net.parameter_vector(), plain.parameter_vector())

@@ -257,11 +257,12 @@ class Network:
 
     __call__ = forward
 
-    def _forward(self, X):
+    def _forward(self, X, work=None):
         # Raw: no checks and no error-state handling; the public callers (and fit) hold _QUIET.
+        # With a workspace (fit's), the linear parts are written into buffers kept between epochs.
         zs, outputs = [], [X]
-        for W, b, act in zip(self.weights, self.biases, self.activations):
-            z = outputs[-1] @ W
+        for k, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
+            z = _matmul(outputs[-1], W, work, ("z", k))
             z += b[..., None, :]  # in place: the same sums without a second (n, n_out) array
             zs.append(z)
             outputs.append(act.f(z))
@@ -385,8 +386,8 @@ class Network:
         # sum / n is what np.mean computes, without its Python-level overhead.
         return np.sum(values, axis=-1).sum(axis=-1) / values.shape[-2]
 
-    def _backprop(self, X, Y, loss):
-        zs, outputs = self._forward(X)
+    def _backprop(self, X, Y, loss, work=None):
+        zs, outputs = self._forward(X, work)
         out, n = outputs[-1], X.shape[0]
         cost = self._cost(zs, outputs, Y, loss)
         if self._from_logits(loss):
@@ -397,7 +398,7 @@ class Network:
         for k in range(self.n_layers - 1, -1, -1):
             grads[k] = (outputs[k].mT @ delta, delta.sum(axis=-2))
             if k > 0:
-                upstream = _times_transpose(delta, self.weights[k])
+                upstream = _times_transpose(delta, self.weights[k], work, ("upstream", k))
                 delta = self.activations[k - 1].backward(zs[k - 1], outputs[k], upstream)
         return cost, grads
 
@@ -479,6 +480,9 @@ class Network:
         step_w = step_size[..., None, None]  # broadcast over a layer's (n_in, n_out) weights
         step_b = step_size[..., None]
         whole = batch_size == n
+        # Buffers for the large (n, units) arrays, reused every update: a fresh array of a few MiB
+        # costs its page faults again each time, which on large batches took as long as the arithmetic.
+        work = {}
         step = 0
         # A diverging run overflows on purpose; the tracker detects it and fit reports it.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -487,10 +491,10 @@ class Network:
                 cost_sum[...], counted[...], norm_sum[...] = 0.0, 0.0, 0.0
                 for start in starts:
                     if whole:
-                        cost, grads = self._backprop(X, Y, loss)
+                        cost, grads = self._backprop(X, Y, loss, work)
                     else:
                         idx = order[start:start + batch_size]
-                        cost, grads = self._backprop(X[idx], Y[idx], loss)
+                        cost, grads = self._backprop(X[idx], Y[idx], loss, work)
                     for k, (dW, _) in enumerate(grads):
                         layer_norms[..., k] = np.sqrt(np.sum(dW * dW, axis=(-2, -1)))  # Frobenius norms
                     # Only what active runs measured counts: a frozen run's batch may be inf or NaN.
@@ -689,7 +693,25 @@ class Network:
 _QUIET = {"over": "ignore", "invalid": "ignore"}
 
 
-def _times_transpose(delta, W):
+def _buffer(work, key, shape, dtype):
+    """The workspace's array for ``key`` of this shape and dtype (made on first use); None without
+    a workspace (then numpy allocates the result). Keyed by shape too: a last, smaller mini-batch
+    keeps its own buffers instead of replacing the full batches' every epoch."""
+    if work is None:
+        return None
+    slot = (key, shape, dtype)
+    if slot not in work:
+        work[slot] = np.empty(shape, dtype=dtype)
+    return work[slot]
+
+
+def _matmul(a, W, work=None, key=None):
+    """``a @ W``, written into the workspace's buffer ``key`` when there is a workspace."""
+    shape = np.broadcast_shapes(a.shape[:-2], W.shape[:-2]) + (a.shape[-2], W.shape[-1])
+    return np.matmul(a, W, out=_buffer(work, key, shape, np.result_type(a, W)))
+
+
+def _times_transpose(delta, W, work=None, key=None):
     """``delta @ W.mT``, the error sent back through a layer's weights.
 
     For a one-unit layer (``W`` of shape ``(n_in, 1)``) that is an outer product: every entry is
@@ -697,8 +719,9 @@ def _times_transpose(delta, W):
     without BLAS's (multithreaded) machinery for a sum of one term, several times faster.
     """
     if W.shape[-1] == 1:
-        return delta * W.mT
-    return delta @ W.mT
+        shape = np.broadcast_shapes(delta.shape, W.mT.shape)
+        return np.multiply(delta, W.mT, out=_buffer(work, key, shape, np.result_type(delta, W)))
+    return _matmul(delta, W.mT, work, key)
 
 
 def _scalar(value):
