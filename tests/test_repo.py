@@ -220,7 +220,9 @@ def test_exercises_have_collapsed_worked_solutions(path):
     solutions = [c for c in _code_cells(path) if "solution" in c.get("metadata", {}).get("tags", [])]
     assert solutions, "every lesson has at least one exercise with a worked solution"
     for cell in solutions:
+        # Source and output both collapsed: a stored "Correct: ..." line would give the answer away.
         assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True
+        assert cell["metadata"].get("jupyter", {}).get("outputs_hidden") is True
         assert cell["outputs"], "the worked solution is executed and its self-check output stored"
 
 

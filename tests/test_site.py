@@ -35,6 +35,8 @@ def test_site_notebook_collapses_hidden_sources_and_adds_a_download_link():
         {"cell_type": "code", "metadata": {}, "source": ["x = 1"]},
         {"cell_type": "code", "metadata": {"jupyter": {"source_hidden": True}, "tags": ["solution"]},
          "source": ["answer = 2"]},
+        {"cell_type": "code", "metadata": {"jupyter": {"source_hidden": True, "outputs_hidden": True},
+                                           "tags": ["solution"]}, "source": ["answer = 3"]},
     ]}
     before = json.dumps(nb)
     page = build_site.site_notebook(nb, "../downloads/01_x.ipynb")
@@ -43,6 +45,7 @@ def test_site_notebook_collapses_hidden_sources_and_adds_a_download_link():
     assert cells[0]["source"] == ["# Title"]  # the title stays first: it names the page
     assert "{download}`Download this notebook <../downloads/01_x.ipynb>`" in cells[1]["source"][0]
     assert cells[3]["metadata"]["tags"] == ["solution", "hide-input"]
+    assert cells[4]["metadata"]["tags"] == ["solution", "hide-input", "hide-output"]
     assert "tags" not in cells[2]["metadata"]
 
 

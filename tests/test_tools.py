@@ -26,11 +26,11 @@ import numpy as np
 # %% [markdown]
 # ## Solutions
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"source_hidden": true, "outputs_hidden": true} tags=["solution"]
 answer = np.sqrt(2)
 print(f"{answer:.4f}")
 '''
-SOLUTION = {"jupyter": {"source_hidden": True}, "tags": ["solution"]}
+SOLUTION = {"jupyter": {"source_hidden": True, "outputs_hidden": True}, "tags": ["solution"]}
 
 
 def _code(source, outputs=(), **metadata):
@@ -61,7 +61,7 @@ def test_py2nb_is_gone_and_the_readme_describes_jupytext():
     assert not (ROOT / "tools" / "py2nb.py").exists()
     readme = (ROOT / "README.md").read_text()
     assert "py2nb" not in readme and "jupytext --to ipynb" in readme
-    assert 'jupyter={"source_hidden": true} tags=["solution"]' in readme
+    assert 'jupyter={"source_hidden": true, "outputs_hidden": true} tags=["solution"]' in readme
 
 
 # --------------------------------------------------------------------------- regenerate.py
@@ -112,3 +112,18 @@ def test_check_fails_on_an_unnormalised_notebook_and_normalise_fixes_it(tmp_path
     cleaned = json.loads(path.read_text())
     assert "widgets" not in cleaned["metadata"] and "jupytext" not in cleaned["metadata"]
     assert cleaned["cells"][0]["outputs"][0]["text"] == ["1\n"] and cleaned["cells"][0]["execution_count"] == 1
+
+
+def test_merge_streams_joins_consecutive_pieces_of_one_stream_only():
+    cell = nbformat.v4.new_code_cell("print(1)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="c\n"),
+                    nbformat.v4.new_output("display_data", data={"text/plain": "x"}),
+                    nbformat.v4.new_output("stream", name="stdout", text="d\n")]
+    nb = nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_markdown_cell("text")])
+    regenerate.merge_streams(nb)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in nb.cells[0].outputs] == [
+        ("stream", "stdout", "a\nb\n"), ("stream", "stderr", "warn\n"), ("stream", "stdout", "c\n"),
+        ("display_data", None, None), ("stream", "stdout", "d\n")]

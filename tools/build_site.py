@@ -27,7 +27,8 @@ MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"
 # (markdown ones become pages reached only through those links).
 EXTRA_FILES = ("LICENSE", "benchmarks/RESULTS.md")
 ORPHAN = "---\norphan: true\n---\n"
-HIDDEN_TAG = "hide-input"  # myst-nb's tag for a collapsed cell source
+# myst-nb's tags for a collapsed cell source and a collapsed output, from JupyterLab's flags.
+HIDDEN_TAGS = {"source_hidden": "hide-input", "outputs_hidden": "hide-output"}
 
 
 def notebooks(root=ROOT):
@@ -36,16 +37,18 @@ def notebooks(root=ROOT):
 
 
 def site_notebook(nb, download):
-    """The notebook as the site shows it: a download link first, hidden sources collapsed.
+    """The notebook as the site shows it: a download link first, hidden sources and outputs collapsed.
 
     ``nb`` is the notebook's JSON (a dict, not changed); ``download`` the link target.
     """
     nb = json.loads(json.dumps(nb))
     for cell in nb["cells"]:
-        if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
-            tags = cell["metadata"].setdefault("tags", [])
-            if HIDDEN_TAG not in tags:
-                tags.append(HIDDEN_TAG)
+        hidden = cell.get("metadata", {}).get("jupyter", {})
+        for flag, tag in HIDDEN_TAGS.items():
+            if hidden.get(flag):
+                tags = cell["metadata"].setdefault("tags", [])
+                if tag not in tags:
+                    tags.append(tag)
     link = {"cell_type": "markdown", "id": "site-download-link", "metadata": {},
             "source": [f"{{download}}`Download this notebook <{download}>` to run it in JupyterLab."]}
     title = next((i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"), -1)

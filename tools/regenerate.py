@@ -88,6 +88,24 @@ def replace_widget_outputs(nb):
                 out["metadata"] = {}
 
 
+def merge_streams(nb):
+    """Join consecutive stream outputs of the same stream into one.
+
+    How printed text is cut into stream messages depends on timing, so the same output would
+    be stored in different pieces on every run; one piece per stream keeps the files stable.
+    """
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            if merged and out.get("output_type") == "stream" \
+                    and merged[-1].get("output_type") == "stream" and merged[-1].name == out.name:
+                merged[-1].text += out.text
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell.outputs = merged
+
+
 def execute(path, timeout):
     nb = nbformat.read(path, as_version=4)
     stored = nbformat.read(path, as_version=4)
@@ -100,6 +118,7 @@ def execute(path, timeout):
         if env_backend is not None:
             os.environ["MPLBACKEND"] = env_backend
     replace_widget_outputs(nb)
+    merge_streams(nb)
     keep_stable_text(stored, nb)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     nbformat.write(nb, path)
