@@ -960,8 +960,10 @@ def _torch_ratio_row(label, result):
 
 
 def bench_dtype(quick=False):
-    epochs = 3 if quick else DTYPE_EPOCHS
-    repeat = 1 if quick else 5
+    # Even --quick takes the best of 3: one timing of a few epochs measured PyTorch's warm-up
+    # and the machine's load as much as training.
+    epochs = 5 if quick else DTYPE_EPOCHS
+    repeat = 3 if quick else 5
     result = compare_dtypes(epochs=epochs, repeat=repeat)
     rates = result["rates"]
     shape = "-".join(map(str, DTYPE_SIZES))

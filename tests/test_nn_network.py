@@ -388,9 +388,10 @@ def test_tol_stops_runs_and_their_cost_stays():
     ([2, 8, 3], ["sigmoid", "softmax"], "categorical_cross_entropy", 7),  # a smaller last batch
     ([2, 6, 1], ["identity", "identity"], "mse", None),
 ])
-def test_fit_equals_descent_on_its_own_gradients_bit_for_bit(dtype, sizes, acts, loss, batch_size):
+def test_fit_equals_descent_on_its_own_gradients_bit_for_bit(dtype, sizes, acts, loss, batch_size, monkeypatch):
     # fit keeps its large arrays in buffers reused between updates; gradients() allocates fresh
     # ones. Reused memory must not change a single number, nor leak one update into the next.
+    monkeypatch.setattr(cu.nn.network, "_BUFFERED", 1)  # buffer every array, however small
     X, y = cu.nn.moons(40, rng=4)
     if sizes[-1] == 3:
         y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.3)

@@ -693,12 +693,19 @@ class Network:
 _QUIET = {"over": "ignore", "invalid": "ignore"}
 
 
-def _buffer(work, key, shape, dtype):
-    """The workspace's array for ``key`` of this shape and dtype (made on first use); None without
-    a workspace (then numpy allocates the result). Keyed by shape too: a last, smaller mini-batch
-    keeps its own buffers instead of replacing the full batches' every epoch."""
-    if work is None:
+#: Results of at least this many entries (per run) go into fit's reused buffers. Smaller ones
+#: come from malloc's cache of freed blocks anyway, and looking up a buffer would cost more.
+_BUFFERED = 2**16
+
+
+def _buffer(work, key, a, b, n_out):
+    """fit's reused array for ``key`` to hold an ``(.., rows of a, n_out)`` result of ``a`` and ``b``;
+    None without a workspace or for a small result (then numpy allocates it). Keyed by shape
+    too: a last, smaller mini-batch keeps its own buffers instead of replacing the others."""
+    if work is None or a.shape[-2] * n_out < _BUFFERED:
         return None
+    lead = a.shape[:-2] if a.ndim >= b.ndim else b.shape[:-2]  # the runs axis, if either has it
+    shape, dtype = lead + (a.shape[-2], n_out), np.result_type(a, b)
     slot = (key, shape, dtype)
     if slot not in work:
         work[slot] = np.empty(shape, dtype=dtype)
@@ -707,8 +714,7 @@ def _buffer(work, key, shape, dtype):
 
 def _matmul(a, W, work=None, key=None):
     """``a @ W``, written into the workspace's buffer ``key`` when there is a workspace."""
-    shape = np.broadcast_shapes(a.shape[:-2], W.shape[:-2]) + (a.shape[-2], W.shape[-1])
-    return np.matmul(a, W, out=_buffer(work, key, shape, np.result_type(a, W)))
+    return np.matmul(a, W, out=_buffer(work, key, a, W, W.shape[-1]))
 
 
 def _times_transpose(delta, W, work=None, key=None):
@@ -719,8 +725,7 @@ def _times_transpose(delta, W, work=None, key=None):
     without BLAS's (multithreaded) machinery for a sum of one term, several times faster.
     """
     if W.shape[-1] == 1:
-        shape = np.broadcast_shapes(delta.shape, W.mT.shape)
-        return np.multiply(delta, W.mT, out=_buffer(work, key, shape, np.result_type(delta, W)))
+        return np.multiply(delta, W.mT, out=_buffer(work, key, delta, W, W.shape[-2]))
     return _matmul(delta, W.mT, work, key)
 
 
