@@ -144,3 +144,12 @@ def test_softmax_jacobian_and_backward_match_finite_differences():
 def test_softmax_needs_an_axis():
     with pytest.raises(ValueError, match="^z must have at least one axis"):
         cu.nn.softmax(1.0)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_tanh_derivative_from_its_output_is_one_minus_its_square_bit_for_bit(dtype):
+    t = np.tanh(np.random.default_rng(1).normal(scale=3.0, size=(50, 7))).astype(dtype)
+    got = cu.nn.tanh.backward(None, t, np.ones_like(t))
+    assert got.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(got, 1.0 - t * t)
+    assert cu.nn.tanh.backward(None, np.float64(0.5), 2.0) == 2.0 * (1.0 - 0.25)  # numbers work too

@@ -130,7 +130,10 @@ def _tanh_df(z):
 
 
 def _tanh_df_from_output(t):
-    return 1.0 - t ** 2
+    d = t * t
+    if isinstance(d, np.ndarray):  # 1 - t^2 in that same new array: one large temporary, not two
+        return np.subtract(1.0, d, out=d)
+    return 1.0 - d
 
 
 identity = Activation("identity", lambda z: z + 0.0, np.ones_like, (-np.inf, np.inf), formula=r"z",
