@@ -102,7 +102,11 @@ def test_download_links_give_the_committed_notebooks(site):
 
 def test_solutions_are_collapsed_on_the_pages(site):
     for path in NOTEBOOKS:
-        hidden = sum(bool(c.get("metadata", {}).get("jupyter", {}).get("source_hidden")) for c in _load(path)["cells"])
+        # One collapsed block per hidden source and one per hidden (non-empty) output.
+        flags = [(c.get("metadata", {}).get("jupyter", {}), bool(c.get("outputs")))
+                 for c in _load(path)["cells"]]
+        hidden = sum(bool(j.get("source_hidden")) + bool(j.get("outputs_hidden") and has_output)
+                     for j, has_output in flags)
         html = (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
         collapsed = re.findall(r"<details class=\"[^\"]*\bhide\b[^\"]*\"(?![^>]*\bopen\b)", html)
         assert len(collapsed) == hidden, path.name
