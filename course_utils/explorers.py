@@ -543,9 +543,6 @@ def message_box(ax, text, *, width_chars=None):
     return artist
 
 
-_new_figure, _message_box = new_figure, message_box  # the names explorers_optim imports
-
-
 def _message_artist(fig, width_chars):
     """The red message band at the top of the figure, above the panels' titles (it never
     covers a legend or the data)."""
