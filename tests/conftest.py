@@ -2,6 +2,13 @@
 import os
 
 import pytest
+from hypothesis import settings
+
+# Every property search is derandomized: the same examples on every machine and every run, so a
+# CI failure is reproducible and a green CI does not depend on luck. Tests that need other
+# settings override single fields with @settings(...); the rest comes from this profile.
+settings.register_profile("course", derandomize=True, deadline=None)
+settings.load_profile("course")
 
 #: Where the browser tests look for Chromium unless the CHROMIUM environment variable says.
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
