@@ -386,12 +386,18 @@ def _update_epoch(result, left_at):
     return result.epochs if left_at < 0 else max(1, left_at)
 
 
-def _update_1d(result, k, *, eta="η"):
-    """``x_k = x_{k-1} − η·f′(x_{k-1}) = ... `` with the run's numbers."""
-    x_prev, g, lr = (float(a[k - 1]) for a in (result.path, result.grads, result.learning_rates))
-    sign = "+" if result.ascent else "−"
+def _step(result, k):
+    """Epoch ``k``'s update with the run's numbers: (position before, gradient, rate, sign, after)."""
+    x_prev, g = result.path[k - 1], result.grads[k - 1]
+    lr = float(result.learning_rates[k - 1])
     with np.errstate(over="ignore", invalid="ignore"):
         x_new = x_prev + (1.0 if result.ascent else -1.0) * lr * g
+    return x_prev, g, lr, "+" if result.ascent else "−", x_new
+
+
+def _update_1d(result, k, *, eta="η"):
+    """``x_k = x_{k-1} − η·f′(x_{k-1}) = ... `` with the run's numbers."""
+    x_prev, g, lr, sign, x_new = _step(result, k)
     p = _sub(k - 1)
     return (f"x{_sub(k)} = x{p} {sign} {eta}·f′(x{p}) = {_num(x_prev)} {sign} {_num(lr)} × {_num(g, factor=True)} "
             f"= {_num(x_new)}")
@@ -402,11 +408,7 @@ def _pair(v):
 
 
 def _update_2d(result, k):
-    x_prev, g = result.path[k - 1], result.grads[k - 1]
-    lr = float(result.learning_rates[k - 1])
-    sign = "+" if result.ascent else "−"
-    with np.errstate(over="ignore", invalid="ignore"):
-        x_new = x_prev + (1.0 if result.ascent else -1.0) * lr * g
+    x_prev, g, lr, sign, x_new = _step(result, k)
     p = _sub(k - 1)
     return (f"(x, y){_sub(k)} = (x, y){p} {sign} η·∇f = {_pair(x_prev)} {sign} {_num(lr)} × "
             f"{_pair(g)} = {_pair(x_new)}")
