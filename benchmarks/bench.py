@@ -18,7 +18,8 @@ Sections (``--sections`` picks some):
               source course's own loops (numpy scalars), and against a hand-tuned limit pass.
 ``basins``    A basin map on peaks: 10,000 starts x 1,000 epochs, against a per-start loop; its memory.
 ``optimizers`` Momentum over a grid of learning rates x betas in one call, against one call per pair.
-``sliders``   Compute + draw + PNG for every explorer of :mod:`course_utils.explorers`, off screen.
+``sliders``   Compute + draw + PNG for every explorer (:mod:`course_utils.explorers`, ``explorers_optim``),
+              off screen.
 ``networks``  Full-batch training speed of the networks of notebooks 11-12 against a per-sample
               loop; mini-batch training against the loop a lesson writes out; float32 against
               float64 at [2, 64, 64, 1] x 10,000 samples (and PyTorch CPU when it is installed).
@@ -557,14 +558,16 @@ SLIDER_TARGET_P95 = 0.100
 
 
 def explorer_pairs():
-    """Every explorer of :mod:`course_utils.explorers`: name -> (compute, draw)."""
-    from course_utils import explorers
+    """Every explorer (:mod:`course_utils.explorers` and the optimisation explorers of
+    :mod:`course_utils.explorers_optim`): name -> (compute, draw)."""
+    from course_utils import explorers, explorers_optim
 
     pairs = {}
-    for name in getattr(explorers, "__all__", ()):
-        if name.startswith("compute_") and hasattr(explorers, "draw_" + name[len("compute_"):]):
-            kind = name[len("compute_"):]
-            pairs[kind] = (getattr(explorers, name), getattr(explorers, "draw_" + kind))
+    for module in (explorers, explorers_optim):
+        for name in getattr(module, "__all__", ()):
+            if name.startswith("compute_") and hasattr(module, "draw_" + name[len("compute_"):]):
+                kind = name[len("compute_"):]
+                pairs[kind] = (getattr(module, name), getattr(module, "draw_" + kind))
     return pairs
 
 

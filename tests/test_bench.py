@@ -102,6 +102,9 @@ def test_per_sample_loop_can_disagree():
 def test_every_explorer_takes_a_learning_rate():
     pairs = bench.explorer_pairs()
     assert pairs, "course_utils.explorers offers compute_*/draw_* pairs"
+    # Notebooks 16-17's explorers live in explorers_optim: they are measured too.
+    assert {"descent_1d", "peaks", "schedule", "gradient_problems", "classifier",
+            "minibatch", "momentum"} <= set(pairs)
     for kind, (compute, _draw) in pairs.items():
         rates = bench.slider_learning_rates(compute, n=5)
         assert len(rates) == 5 and all(r > 0 for r in rates), kind
