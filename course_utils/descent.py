@@ -18,6 +18,13 @@ from .schedules import SCHEDULES
 
 __all__ = ["MEMORY_BUDGET", "DescentResult", "gradient_descent"]
 
+# How many coordinates the block loop keeps before the rule judges them (16 KiB), and at most
+# how many epochs. A block saves the rule's dozen small calls per epoch, which dominate when the
+# runs are few (a grid of 50 learning rates: 64 epochs per block); with many runs every call
+# is real work anyway, and short blocks keep the memory a small multiple of the positions.
+_BLOCK_VALUES = 2**11
+_BLOCK_EPOCHS = 64
+
 
 MEMORY_BUDGET = 2**30
 """Largest history (bytes) one :func:`gradient_descent` call may record: 1 GiB.
@@ -284,13 +291,8 @@ class _Run:
         # A 2-D objective's formulas take x and y apart: store each coordinate contiguously (and
         # show the usual (*B, 2) view), so x[..., 0] is one block of memory, several times faster
         # to compute on than every other float. Elementwise arithmetic gives the same bits either way.
-        if objective is not None and ndim == 2:
-            def buffer():
-                return np.moveaxis(np.empty((2,) + batch), 0, -1)
-        else:
-            def buffer():
-                return np.empty(point)
-        self.x, self.start, self.g, self.g_next, self.step_buf = (buffer() for _ in range(5))
+        self.split = objective is not None and ndim == 2
+        self.x, self.start, self.g, self.g_next, self.step_buf = (self._points() for _ in range(5))
         np.copyto(self.x, np.broadcast_to(x0, point))
         np.copyto(self.start, self.x)
         self.objective, self.grad = objective, grad
@@ -302,6 +304,16 @@ class _Run:
         self.state = None if optimizer is None else optimizer._start(self.x, ndim)
         self.tracker = RunTracker(batch, rule=rule, tol=tol)
         self.loss_sign = -1.0 if ascent else 1.0
+        # The runs of an objective are independent (its formulas are elementwise) and, without a
+        # tolerance or a schedule, no step depends on the rule's verdict until a run diverges:
+        # the rule can then be applied to a block of epochs at once (see _blocks).
+        self.blockwise = objective is not None and tol is None and schedule is None
+
+    def _points(self, lead=()):
+        """An empty array of points, shape ``(*lead, *B[, 2])``."""
+        if self.split:
+            return np.moveaxis(np.empty(lead + (2,) + self.batch), len(lead), -1)
+        return np.empty(lead + self.batch + (2,) * (self.ndim == 2))
 
     def _evaluate(self, gradient=True):
         """(loss of every run or None, gradient at ``self.x`` or None), in one pass where possible.
@@ -378,6 +390,9 @@ class _Run:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss, g = self._evaluate()
             tracker.start(position=x, loss=loss)
+            if self.blockwise:
+                self._blocks(epochs, keep, path, grads, rates, g)
+                return path, grads, rates, tracker.stopped_at, tracker.diverged_at, tracker.reason
             for step in range(epochs):
                 norm = self._norm(g) if self.uses_norm else None
                 tracker.stop_small(step, norm)
@@ -407,6 +422,72 @@ class _Run:
                 g = g_next
         return path, grads, rates, tracker.stopped_at, tracker.diverged_at, tracker.reason
 
+    def _blocks(self, epochs, keep, path, grads, rates, g):
+        """The loop of :meth:`loop` with the divergence rule applied once per block of epochs.
+
+        Each step only updates and keeps the position (and the loss, where the objective gives
+        it with the gradient); the rule then judges the block's positions and losses in a few
+        array operations instead of a dozen small ones per epoch. A run that diverged inside
+        the block took its remaining steps of the block for nothing: they are discarded here
+        (NaN in the record, rate 0, parked at its start), which leaves exactly what the
+        epoch-by-epoch loop records.
+        """
+        x, tracker, two_d = self.x, self.tracker, self.ndim == 2
+        size = max(1, min(epochs, _BLOCK_EPOCHS, _BLOCK_VALUES // x.size))
+        block = self._points((size,))
+        with_loss = self.objective.fdf is not None
+        losses = np.empty((size,) + self.batch) if with_loss else None
+        lr, signed = self.rates, self.signed
+        slot = 1
+        for first in range(0, epochs, size):
+            n = min(size, epochs - first)
+            self._gone_before = self._gone
+            kept = []  # (index in the block, slot) of the recorded epochs
+            for i in range(n):
+                step = first + i
+                if not tracker.all_active:
+                    lr, signed = self._masked(self.rates)
+                direction = g if self.state is None else self.state.direction(g)
+                np.multiply(direction, signed[..., None] if two_d else signed, out=self.step_buf)
+                if tracker.all_active:
+                    np.add(x, self.step_buf, out=x)
+                else:
+                    np.add(x, self.step_buf, out=x, where=tracker.active[..., None] if two_d else tracker.active)
+                block[i] = x
+                self.g, self.g_next = self.g_next, self.g
+                last = step + 1 == epochs
+                if with_loss:
+                    loss, g_next = self._evaluate(gradient=not last)
+                    losses[i] = loss
+                else:
+                    g_next = None if last else self._gradient()
+                if keep[step + 1]:
+                    self._write(path, grads, rates, slot, g, lr)
+                    kept.append((i, slot))
+                    slot += 1
+                g = g_next
+            seen = losses[:n] if with_loss else self._loss(block[:n])
+            verdict = tracker.check_block(first + 1, positions=block[:n], losses=seen)
+            if verdict is not None:
+                self._discard(*verdict, kept, path, grads, rates)
+
+    def _loss(self, x):
+        """The loss (``f``, ``-f`` for ascent) at points ``x`` of shape ``(..., *B[, 2])``."""
+        o = self.objective
+        f = o.f(x) if o.ndim == 1 else o.f(x[..., 0], x[..., 1])
+        return f if self.loss_sign > 0 else np.negative(f)
+
+    def _discard(self, hit, offset, kept, path, grads, rates):
+        """Undo the block's steps of the runs that diverged in it (``offset``: at which index)."""
+        two_d = self.ndim == 2
+        for i, slot in kept:
+            gone = hit & (offset <= i)  # diverged at or before this epoch: no position
+            after = hit & (offset < i)  # ... before the step that led here: no gradient, no rate
+            np.copyto(path[slot], np.nan, where=gone[..., None] if two_d else gone)
+            np.copyto(grads[slot - 1], np.nan, where=after[..., None] if two_d else after)
+            rates[slot - 1][after] = 0.0
+        self._park(hit)
+
     def _park(self, bad):
         """Park the runs that diverged now at their start: their gradient stays finite and the
         fast checks stay valid; they are reported as NaN from here on."""
@@ -430,9 +511,9 @@ class _Run:
 
     def _write(self, path, grads, rates, slot, g, lr):
         """Record the step that led to this epoch; diverged runs read as NaN (no temporaries)."""
-        rates[slot - 1] = lr
-        np.copyto(path[slot], self.x)
-        np.copyto(grads[slot - 1], g)
+        rates[slot - 1] = lr  # item assignment: a third of np.copyto's call overhead
+        path[slot] = self.x
+        grads[slot - 1] = g
         if self._gone is not None:
             np.copyto(path[slot], np.nan, where=self._gone)
         if self._gone_before is not None:  # the gradient that threw a run away is still its own

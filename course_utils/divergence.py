@@ -249,6 +249,7 @@ class RunTracker:
         self.reason = np.zeros(shape, dtype=np.int8)
         self.version = 0  # counts the changes of ``active``: loops cache what depends on it
         self._box = self.rule.box
+        self._inner = self._inner_square()
         self._loss0 = self._last = self._rises = None
 
     def __repr__(self):
@@ -268,6 +269,7 @@ class RunTracker:
             lo, hi = self._box
             if np.any(x < lo) or np.any(x > hi):
                 self._box = (np.minimum(lo, x), np.maximum(hi, x))
+                self._inner = self._inner_square()
         if loss is not None and self.rule.patience is not None:
             self._loss0 = np.broadcast_to(np.asarray(loss, dtype=float), self.active.shape).copy()
             self._last = self._loss0.copy()
@@ -303,7 +305,8 @@ class RunTracker:
         """
         why = None
         if position is not None:
-            why = self._position_reasons(np.asarray(position))
+            position = np.asarray(position)
+            why = self._position_reasons(position, two_d=position.ndim > self.active.ndim)
         elif size is not None:
             why = self._size_reasons(np.asarray(size))
         if loss is not None and self._loss0 is not None:
@@ -322,6 +325,48 @@ class RunTracker:
         self._freeze(bad)
         return bad
 
+    def check_block(self, first, *, positions, losses=None):
+        """Apply the rule to ``k`` consecutive epochs at once: the outcome of :meth:`check` called
+        once per epoch, for loops whose runs are independent of each other.
+
+        Such a loop may take a block of steps and ask once: a run's steps after the one that
+        made it diverge are computed, then discarded (its position and loss there are ignored).
+
+        Parameters
+        ----------
+        first : int
+            The epoch of ``positions[0]``.
+        positions : ndarray, shape (k, *B) or (k, *B, D)
+            Every run's position after each of the ``k`` epochs.
+        losses : ndarray, shape (k, *B), optional
+            Every run's loss after each of them (rule 3, after :meth:`start`).
+
+        Returns
+        -------
+        None, or (mask, offset)
+            ``mask`` (shape ``B``): the runs that diverged in the block; ``offset`` (shape ``B``):
+            for those, the index in the block of the epoch they diverged at.
+        """
+        why = self._position_reasons(positions, two_d=positions.ndim > self.active.ndim + 1)
+        rising = None
+        if losses is not None and self._loss0 is not None:
+            rising = self._rising_block(losses)
+        if why is None and rising is None:
+            return None
+        if rising is not None:
+            why = rising * np.int8(LOSS_RISING) if why is None else np.where(why > 0, why, rising * LOSS_RISING)
+        bad = why > 0
+        if not self.all_active:
+            bad &= self.active
+        hit = bad.any(axis=0)
+        if not hit.any():
+            return None
+        offset = bad.argmax(axis=0)  # the first bad epoch of each run
+        self.diverged_at[hit] = first + offset[hit]
+        self.reason[hit] = np.take_along_axis(why, offset[None], axis=0)[0][hit]
+        self._freeze(hit)
+        return hit, offset
+
     def report(self, noun="run"):
         """The learner-facing sentence (:func:`divergence_report`)."""
         return divergence_report(self.diverged_at, self.reason, self.rule, noun=noun)
@@ -333,6 +378,16 @@ class RunTracker:
         self.all_active = False
         self.version += 1
 
+    def _inner_square(self):
+        """``(lo, hi)`` numbers such that every coordinate in ``[lo, hi]`` is inside rule 2's region
+        and well within rule 1's bound (None if the region differs between runs)."""
+        if self._box is None or self._box[0].ndim != 1:
+            return None
+        lo, hi = self._box
+        if not 2 * max(np.abs(lo).max(), np.abs(hi).max()) < self.rule.bound:
+            return None
+        return float(lo.max()), float(hi.min())
+
     def _size_reasons(self, size):
         # One reduction decides the common case (everything finite and small) without a mask.
         with np.errstate(invalid="ignore"):
@@ -340,8 +395,8 @@ class RunTracker:
                 return None
             return np.where(np.isfinite(size), np.where(size <= self.rule.bound, 0, TOO_BIG), NOT_FINITE)
 
-    def _position_reasons(self, x):
-        two_d = x.ndim > self.active.ndim
+    def _position_reasons(self, x, *, two_d):
+        # x: shape B or (*B, D), or with a leading axis of epochs (check_block).
         bound = self.rule.bound
         # Fast path: one min and one max decide the common case (every run finite and well
         # inside the region) without building a mask; NaN fails both comparisons. They run over
@@ -349,9 +404,8 @@ class RunTracker:
         # axis costs many times one over contiguous memory.
         if self._box is not None:
             lo, hi = self._box
-            if lo.ndim == 1 and 2 * max(np.abs(lo).max(), np.abs(hi).max()) < bound:
-                if x.min() >= lo.max() and x.max() <= hi.min():
-                    return None
+            if self._inner is not None and x.min() >= self._inner[0] and x.max() <= self._inner[1]:
+                return None
         elif -bound / 2 <= x.min() and x.max() <= bound / 2:
             return None  # then |x| <= bound * sqrt(2) / 2 < bound for every run
         with np.errstate(invalid="ignore", over="ignore"):
@@ -376,3 +430,18 @@ class RunTracker:
         self._rises = np.where(counts, self._rises + 1, 0)
         self._counting = bool(self._rises.any())
         return self._rises >= self.rule.patience
+
+    def _rising_block(self, losses):
+        # _loss_rising over k epochs at once: the count at epoch t is the number of counting
+        # steps since the last one that was not (plus the count carried in, if none was not).
+        before = np.concatenate([self._last[None], losses[:-1]])
+        counts = (losses > before) & (losses > self._loss0)
+        np.copyto(self._last, losses[-1])
+        if not self._counting and not counts.any():
+            return None
+        t = np.arange(len(losses)).reshape((-1,) + (1,) * self.active.ndim)
+        reset = np.maximum.accumulate(np.where(counts, -1, t), axis=0)  # last epoch that did not count
+        rises = np.where(reset >= 0, t - reset, t + 1 + self._rises)
+        self._rises = rises[-1].astype(np.int32)
+        self._counting = bool(self._rises.any())
+        return rises >= self.rule.patience

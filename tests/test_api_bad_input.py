@@ -553,7 +553,7 @@ EXEMPT = {
     "course_utils.schedules.SCHEDULES": "a constant",
     **{f"course_utils.divergence.RunTracker.{m}": "per-step bookkeeping inside the library's loops, "
        "on arrays the loop made; the tracker is checked once, when built"
-       for m in ("check", "report", "start", "stop_small")},
+       for m in ("check", "check_block", "report", "start", "stop_small")},
     "course_utils.schedules.Schedule": "built by fixed(), gradient_based() and time_based(), which check their input",
     **{name: "a record the library returns; learners read it, never build it"
        for name in ("course_utils.explorers.ClassifierRun", "course_utils.explorers.Exploration",

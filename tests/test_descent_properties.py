@@ -148,3 +148,41 @@ def test_zero_d_array_equals_a_float_in_every_call(objective):
     b = cu.gradient_descent(objective, x, learning_rate=0.05, epochs=30)
     for name in FIELDS:
         assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
+
+
+@st.composite
+def block_experiments(draw):
+    """Runs the block loop takes (an objective, no tolerance, no schedule), many of them diverging."""
+    objective = draw(st.sampled_from(OBJECTIVES))
+    starts = draw(st.integers(1, 12).flatmap(lambda n: points_in(objective, n)))
+    rates = draw(st.lists(st.floats(1e-3, 1.5), min_size=1, max_size=3))
+    optimizer = draw(st.sampled_from([None, cu.momentum(0.8), cu.rmsprop(0.9), cu.adam()]))
+    return dict(objective=objective, starts=np.array(starts, dtype=float),
+                learning_rate=np.array(rates)[:, None], epochs=draw(st.integers(1, 150)),
+                ascent=draw(st.booleans()), optimizer=optimizer,
+                record=draw(st.sampled_from(["all", "end", 1, 4, 7])))
+
+
+@SEARCH
+@given(block_experiments(), st.integers(1, 70))
+def test_judging_blocks_of_epochs_equals_judging_every_epoch(case, block):
+    """The block loop (the rule applied once per block of epochs, a diverged run's extra steps
+    discarded) records exactly what the epoch-by-epoch loop records, whatever the block length."""
+    from course_utils import descent
+
+    objective, starts = case.pop("objective"), case.pop("starts")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(descent, "_BLOCK_EPOCHS", block)
+        patch.setattr(descent, "_BLOCK_VALUES", 10**9)
+        blocks = run(objective, starts, **case)
+        patch.setattr(descent._Run, "blockwise", False, raising=False)
+        patch.setattr(descent._Run, "__setattr__", _keep_epoch_by_epoch, raising=False)
+        epochwise = run(objective, starts, **case)
+    for name in (*FIELDS, "diverged_reason"):
+        a, b = getattr(blocks, name), getattr(epochwise, name)
+        assert a.shape == b.shape and np.array_equal(a, b, equal_nan=True), name
+
+
+def _keep_epoch_by_epoch(self, name, value):
+    # While patched in: every _Run takes the epoch-by-epoch loop (blockwise stays False).
+    object.__setattr__(self, name, False if name == "blockwise" else value)
