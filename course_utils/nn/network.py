@@ -24,7 +24,7 @@ Network([2, 8, 1], activations=['tanh', 'sigmoid'])
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -474,81 +474,90 @@ class Network:
 
         costs = np.full((epochs,) + lead, np.nan)
         norms = np.full((epochs,) + lead + (self.n_layers,), np.nan)
-        tracker = RunTracker(lead, rule=rule, tol=tol)
-        cost_sum, counted = np.zeros(lead), np.zeros(lead)
-        norm_sum, layer_norms = np.zeros(lead + (self.n_layers,)), np.zeros(lead + (self.n_layers,))
-        step_w = step_size[..., None, None]  # broadcast over a layer's (n_in, n_out) weights
-        step_b = step_size[..., None]
-        whole = batch_size == n
-        # Buffers for the large (n, units) arrays, reused every update: a fresh array of a few MiB
-        # costs its page faults again each time, which on large batches took as long as the arithmetic.
-        work = {}
-        step = 0
+        state = _Training(loss=loss, tracker=RunTracker(lead, rule=rule, tol=tol), bound=rule.bound,
+                          step_w=step_size[..., None, None],  # broadcast over a layer's (n_in, n_out)
+                          step_b=step_size[..., None], path=path, batch_costs=batch_costs)
+        tracker = state.tracker
+        record = None if batch_size == n else _BatchRecord(len(starts), lead, self.n_layers, self.dtype)
         # A diverging run overflows on purpose; the tracker detects it and fit reports it.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for epoch in range(epochs):
-                order = None if whole else rng.permutation(n)
-                cost_sum[...], counted[...], norm_sum[...] = 0.0, 0.0, 0.0
-                for start in starts:
-                    if whole:
-                        cost, grads = self._backprop(X, Y, loss, work)
-                    else:
+                if record is None:
+                    self._full_batch_epoch(X, Y, state, epoch, costs, norms)
+                else:
+                    order = rng.permutation(n)
+                    for b, start in enumerate(starts):
                         idx = order[start:start + batch_size]
-                        cost, grads = self._backprop(X[idx], Y[idx], loss, work)
-                    for k, (dW, _) in enumerate(grads):
-                        layer_norms[..., k] = np.sqrt(np.sum(dW * dW, axis=(-2, -1)))  # Frobenius norms
-                    # Only what active runs measured counts: a frozen run's batch may be inf or NaN.
-                    if tracker.all_active:
-                        cost_sum += cost
-                        norm_sum += layer_norms
-                        counted += 1
-                    else:
-                        measured = tracker.active.copy()
-                        cost_sum += np.where(measured, cost, 0.0)
-                        norm_sum += np.where(measured[..., None], layer_norms, 0.0)
-                        counted += measured
-                    if tol is not None:
-                        full = np.sqrt(sum(np.sum(dW * dW, axis=(-2, -1)) + np.sum(db * db, axis=-1)
-                                           for dW, db in grads))
-                        tracker.stop_small(epoch, full)
-                    active = tracker.active
-                    for k, (dW, db) in enumerate(grads):
-                        if tracker.all_active:  # the common case: no masking
-                            self.weights[k] -= step_w * dW
-                            self.biases[k] -= step_b * db
-                        else:  # np.where, not lr * 0: a frozen run may carry NaN gradients
-                            self.weights[k] -= np.where(active[..., None, None], step_w * dW, 0)
-                            self.biases[k] -= np.where(active[..., None], step_b * db, 0)
-                    if batch_costs is not None:
-                        batch_costs[step] = np.where(active, cost, np.nan)
-                        path[step + 1] = self.parameter_vector()
-                    step += 1
-                    if not self._inside(rule.bound):
-                        tracker.check(epoch + 1, size=self._sizes())
-                with np.errstate(divide="ignore", invalid="ignore"):  # 0/0: no batch counted
-                    costs[epoch] = np.where(counted > 0, cost_sum / counted, np.nan)
-                    norms[epoch] = np.where((counted > 0)[..., None], norm_sum / counted[..., None], np.nan)
-                # The rising-cost rule compares epoch costs, the first epoch's being the start.
+                        record.add(b, *self._train_step(X[idx], Y[idx], state, epoch))
+                    costs[epoch], norms[epoch] = record.means()
+                # The rising-cost rule compares epoch costs, the first epoch's being the start;
+                # a frozen run's cost (-inf) never rises.
                 if epoch == 0:
                     tracker.start(loss=costs[0])
                 else:
-                    tracker.check(epoch + 1, loss=np.where(tracker.active, costs[epoch], -np.inf))
+                    tracker.check(epoch + 1, loss=costs[epoch] if tracker.all_active else
+                                  np.where(tracker.active, costs[epoch], -np.inf))
                 if path is not None and batch_costs is None:
                     path[epoch + 1] = self.parameter_vector()
-                if not tracker.active.any():
+                if not tracker.all_active and not tracker.active.any():
                     break
+        # A mean of batch costs is a sum started at 0.0, where -0.0 + 0.0 is 0.0; so with one batch.
+        costs += 0.0
         for at, frozen in ((tracker.diverged_at, True), (tracker.stopped_at, False)):
             # After divergence the cost is NaN; a stopped run's cost stays where it stopped.
             for r in zip(*np.nonzero(at >= 0)) if at.ndim else ([()] if at >= 0 else []):
                 later = slice(int(at[r]) + (0 if frozen else 1), None)
                 costs[(later,) + r] = np.nan if frozen else costs[(int(at[r]),) + r]
         if path is not None:  # an early stop leaves the rest of the path where training ended
-            last = (epoch + 1) if batch_costs is None else step
+            last = (epoch + 1) if batch_costs is None else state.step
             path[last + 1:] = path[last]
         scalar = self.runs is None
         return History(costs, norms, *(a[()] if scalar else a for a in
                                        (tracker.diverged_at, tracker.reason.astype(int), tracker.stopped_at)),
                        rule, float(lr) if scalar else lr.copy(), loss.name, batch_size, path, batch_costs)
+
+    def _full_batch_epoch(self, X, Y, state, epoch, costs, norms):
+        """One full-batch update, its cost and gradient norms written straight into the history
+        rows (the mean over one batch is that batch's numbers); NaN for runs already frozen."""
+        cost, squares, measured = self._train_step(X, Y, state, epoch)
+        costs[epoch] = cost if measured is None else np.where(measured, cost, np.nan)
+        for k, sq in enumerate(squares):
+            norms[(epoch, Ellipsis, k)] = np.sqrt(sq)  # in the network's dtype, stored as float64
+        if measured is not None:
+            norms[epoch][~measured] = np.nan
+
+    def _train_step(self, Xb, Yb, state, epoch):
+        """One gradient step on one batch, with the stop and divergence checks that follow it.
+
+        Returns
+        -------
+        cost : the batch's cost before the update, shape () or (R,)
+        squares : list of the squared Frobenius norms of each layer's weight gradient
+        measured : None while every run is active, else the runs that were active for this
+            batch (only their numbers count: a frozen run's batch may be inf or NaN)
+        """
+        tracker = state.tracker
+        measured = None if tracker.all_active else tracker.active.copy()
+        cost, grads = self._backprop(Xb, Yb, state.loss, state.work)
+        squares = [_add(dW * dW, axis=(-2, -1)) for dW, _ in grads]
+        if tracker.tol is not None:  # the size of the whole gradient, weights and biases
+            tracker.stop_small(epoch, np.sqrt(sum(sq + _add(db * db, axis=-1)
+                                                  for sq, (_, db) in zip(squares, grads))))
+        active = tracker.active
+        for k, (dW, db) in enumerate(grads):
+            if tracker.all_active:  # the common case: no masking
+                self.weights[k] -= state.step_w * dW
+                self.biases[k] -= state.step_b * db
+            else:  # np.where, not lr * 0: a frozen run may carry NaN gradients
+                self.weights[k] -= np.where(active[..., None, None], state.step_w * dW, 0)
+                self.biases[k] -= np.where(active[..., None], state.step_b * db, 0)
+        if state.batch_costs is not None:
+            state.batch_costs[state.step] = np.where(active, cost, np.nan)
+            state.path[state.step + 1] = self.parameter_vector()
+        state.step += 1
+        if not self._inside(state.bound):
+            tracker.check(epoch + 1, size=self._sizes())
+        return cost, squares, measured
 
     def _sizes(self):
         """Per run: the largest weight or bias in size (NaN if any is not finite)."""
@@ -561,8 +570,10 @@ class Network:
 
     def _inside(self, bound):
         """Whether every parameter of every run is finite and within ``bound``: two reductions
-        per array decide the common case (NaN fails both comparisons)."""
-        return all(p.max() <= bound and p.min() >= -bound for ps in (self.weights, self.biases) for p in ps)
+        per array decide the common case (NaN fails both comparisons). The ufuncs' own reduce,
+        not ``p.max()``: the method's Python wrapper cost more than the reduction of a small array."""
+        return all(_max(p, axis=None) <= bound and _min(p, axis=None) >= -bound
+                   for ps in (self.weights, self.biases) for p in ps)
 
     def _record_buffers(self, record_parameters, epochs, batches):
         """Preallocated parameter path (and batch costs) for ``record_parameters``, or Nones."""
@@ -691,6 +702,71 @@ class Network:
 
 # What the public methods ignore: a diverged run's huge weights overflow, and fit() reports it.
 _QUIET = {"over": "ignore", "invalid": "ignore"}
+
+# The reductions fit runs every update, called directly: np.sum, .max() and .sum() wrap them in
+# Python code that costs more than reducing the small arrays of a mini-batch or a small network.
+_add, _max, _min = np.add.reduce, np.maximum.reduce, np.minimum.reduce
+
+
+@dataclass(eq=False)
+class _Training:
+    """What one call of :meth:`Network.fit` carries from update to update."""
+
+    loss: object
+    tracker: RunTracker
+    bound: float
+    step_w: np.ndarray  # the learning rates, shaped to broadcast over a layer's weights
+    step_b: np.ndarray  # ... and over its biases
+    path: object = None  # record_parameters' buffers (None when not recording)
+    batch_costs: object = None
+    step: int = 0  # updates done
+    # Buffers for the large (n, units) arrays, reused every update: a fresh array of a few MiB
+    # costs its page faults again each time, which on large batches took as long as the arithmetic.
+    work: dict = field(default_factory=dict)
+
+
+class _BatchRecord:
+    """One epoch's per-batch costs and weight-gradient norms, and their means over the epoch.
+
+    Each update stores its numbers in a row; at the end of the epoch one square root and one
+    running sum (``np.add.accumulate``, strictly in order, from a row of zeros) per quantity
+    give the same sums, bit for bit, as adding every batch to a total did, for a few numpy calls
+    per epoch instead of several per update. The square roots are taken in the network's dtype
+    and summed in float64, as before.
+    """
+
+    def __init__(self, batches, lead, n_layers, dtype):
+        self.batches = batches
+        self.costs = np.zeros((batches + 1,) + lead)  # row 0 stays 0.0: where the sums start
+        self.norms = np.zeros((batches + 1,) + lead + (n_layers,))
+        self.squares = np.zeros((batches,) + lead + (n_layers,), dtype=dtype)
+        self.measured = np.ones((batches,) + lead, dtype=bool)
+        self.masked = False  # whether some run was frozen during this epoch
+
+    def add(self, b, cost, squares, measured):
+        """Batch ``b``'s cost and squared norms (from ``Network._train_step``)."""
+        if measured is None:
+            self.costs[b + 1] = cost
+        else:
+            self.costs[b + 1] = np.where(measured, cost, 0.0)  # a frozen run's batch counts nothing
+            self.measured[b] = measured
+            self.masked = True
+        for k, sq in enumerate(squares):
+            self.squares[(b, Ellipsis, k)] = sq
+
+    def means(self):
+        """The epoch's mean cost and mean layer norms (NaN for a run no batch counted); resets."""
+        self.norms[1:] = np.sqrt(self.squares)
+        cost_sum = np.add.accumulate(self.costs, axis=0)[-1]
+        if not self.masked:
+            return cost_sum / self.batches, np.add.accumulate(self.norms, axis=0)[-1] / self.batches
+        self.norms[1:][~self.measured] = 0.0
+        norm_sum = np.add.accumulate(self.norms, axis=0)[-1]
+        counted = self.measured.sum(axis=0)
+        self.measured[...], self.masked = True, False
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0/0: no batch counted
+            return (np.where(counted > 0, cost_sum / counted, np.nan),
+                    np.where((counted > 0)[..., None], norm_sum / counted[..., None], np.nan))
 
 
 #: Results of at least this many entries (per run) go into fit's reused buffers. Smaller ones
