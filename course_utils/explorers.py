@@ -42,8 +42,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from . import _validate
@@ -1186,6 +1188,18 @@ def compute_classifier(*, learning_rate=0.1, epochs=100, n=100, hidden=8, seed=0
                        regime=regime, status=status)
 
 
+def _level_paths(gx, gy, z, level):
+    """The contour ``z = level`` of a grid as a list of one Path (none when the level is not
+    crossed): the path ``ax.contour`` would draw (contourpy, matplotlib's own contouring,
+    with its default algorithm), without building a contour set."""
+    import contourpy  # a dependency of matplotlib
+
+    vertices, codes = contourpy.contour_generator(
+        gx, gy, z, name="mpl2014", corner_mask=True,
+        line_type=contourpy.LineType.SeparateCode).lines(level)
+    return [Path(np.concatenate(vertices), np.concatenate(codes))] if vertices else []
+
+
 def _class_cmap():
     return LinearSegmentedColormap.from_list(
         "course_classes", [CLASS_COLORS[0], "white", CLASS_COLORS[1]])
@@ -1211,12 +1225,18 @@ def draw_classifier(exploration, fig=None):
             pts = run.X[run.y == label]
             handles.append(ax_b.scatter(pts[:, 0], pts[:, 1], s=14, color=color, marker=marker,
                                         edgecolor="k", linewidth=0.4, label=f"class {label:g}"))
-        scene.boundary_handle = ax_b.plot([], [], "k-", lw=1.5, label="boundary (p = 0.5)")[0]
-        scene.boundary = None
+        # One line for the boundary, kept and given new data each update (NaN between its
+        # pieces): building a contour set per update took longer than drawing the picture.
+        legend_boundary = _line(ax_b, "k-", lw=1.5, label="boundary (p = 0.5)")
+        # One collection for the boundary, kept and given the new level line each update:
+        # building a contour set per update took longer than drawing the picture.
+        scene.boundary = ax_b.add_collection(
+            PathCollection([], facecolors="none", edgecolors="k", linewidths=1.5, zorder=2),
+            autolim=False)
         ax_b.set_xlim(extent[:2])
         ax_b.set_ylim(extent[2:])
         # Below the map, not on it: it hides no point, and it is drawn once, not per update.
-        fig.legend(handles=handles + [scene.boundary_handle], loc="lower left", ncol=3,
+        fig.legend(handles=handles + [legend_boundary], loc="lower left", ncol=3,
                    bbox_to_anchor=(0.02, 0.0), fontsize=_FONT["legend"], frameon=False)
         scene.loss = _line(ax_l, "-", color=_COLORS["function"], lw=1.6, label="loss")
         scene.now_l = _line(ax_l, MARKER["end"], color=_COLORS["now"], mec="k", ms=8, label="epoch shown")
@@ -1235,14 +1255,10 @@ def draw_classifier(exploration, fig=None):
                          "now_l", "message", "title_b"]
         scene.points_0, scene.points_1 = handles
     ax_b, ax_l = scene.axes
-    if scene.boundary is not None:
-        scene.boundary.remove()
-        scene.boundary = None
     finite_map = np.all(np.isfinite(run.probability))
     scene.map.set_data(run.probability if finite_map else np.full_like(run.probability, 0.5))
-    if finite_map and run.probability.min() < 0.5 < run.probability.max():
-        scene.boundary = ax_b.contour(run.grid_x, run.grid_y, run.probability, levels=[0.5],
-                                      colors="k", linewidths=1.5)
+    scene.boundary.set_paths(_level_paths(run.grid_x, run.grid_y, run.probability, 0.5)
+                             if finite_map else [])
     cost = np.asarray(run.history.cost, dtype=float)
     ok = np.isfinite(cost)
     epochs = np.arange(1, cost.size + 1)[ok]

@@ -483,9 +483,32 @@ def test_draw_classifier_boundary_and_loss_curve():
     e = cu.compute_classifier(learning_rate=0.5, epochs=30)
     ax_b, ax_l = cu.draw_classifier(e)
     assert ax_b.images and len(ax_b.collections) >= 3  # map, two classes, the 0.5 contour
+    assert _lines_with_label(ax_b, "boundary (p = 0.5)")  # its legend entry
+    # The boundary runs where the trained network says 0.5 (up to the map's resolution).
+    (path,) = ax_b.figure._course_scene.boundary.get_paths()
+    xy = path.vertices
+    assert len(xy) > 10
+    p = e.result.network.predict(xy)
+    np.testing.assert_allclose(p.ravel(), 0.5, atol=0.1)
     (curve,) = _lines_with_label(ax_l, "loss")
     np.testing.assert_allclose(curve.get_ydata(), e.result.history.cost)
     assert "learning rate 0.5" in ex.title_text(ax_b)
+
+
+@pytest.mark.parametrize("learning_rate", [0.001, 0.5, 30.0])
+def test_classifier_boundary_is_the_contour_matplotlib_draws(learning_rate):
+    run = cu.compute_classifier(learning_rate=learning_rate, epochs=100).result
+    ax = Figure().add_subplot()
+    expected = ax.contour(run.grid_x, run.grid_y, run.probability, levels=[0.5]).get_paths()
+    got = ex._level_paths(run.grid_x, run.grid_y, run.probability, 0.5)
+    assert len(got) == 1 and len(expected) == 1
+    np.testing.assert_array_equal(got[0].vertices, expected[0].vertices)
+    np.testing.assert_array_equal(got[0].codes, expected[0].codes)
+
+
+def test_classifier_without_a_boundary_draws_none():
+    run = cu.compute_classifier(learning_rate=0.1).result
+    assert ex._level_paths(run.grid_x, run.grid_y, np.full_like(run.probability, 0.9), 0.5) == []
 
 
 def test_draw_classifier_runaway_shows_message():
