@@ -37,7 +37,9 @@ exploration of the same kind (and the same function) on it only moves the data.
 from __future__ import annotations
 
 import io
+import struct
 import textwrap
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -467,8 +469,6 @@ class _Scene:
                 len(self.fig.texts), tuple(self.fig.bbox.size), self.fig.dpi)
 
     def render_png(self):
-        from PIL import Image
-
         canvas = self.fig.canvas
         moving = self.moving_artists()
         signature = self._static_signature()
@@ -486,11 +486,31 @@ class _Scene:
         for a in sorted(moving, key=lambda a: a.get_zorder()):
             if a.get_visible():
                 self.fig.draw_artist(a)
-        width, height = canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=1)  # fast; the pixels are the same
-        return buffer.getvalue()
+        return _png_bytes(np.asarray(canvas.buffer_rgba()))
+
+
+def _png_bytes(rgba):
+    """An image, a uint8 array of shape (height, width, 4) (RGBA), as PNG bytes (lossless).
+
+    The rows go in unfiltered and are deflated at zlib's fastest level: Pillow's encoder
+    tries five filters on every row, which took longer than the deflating (a third of a
+    slider update). The pixels are the same either way (and the files came out smaller).
+
+    >>> _png_bytes(np.zeros((1, 1, 4), np.uint8))[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
+    """
+    height, width, _ = rgba.shape
+    rows = np.empty((height, 1 + 4 * width), np.uint8)
+    rows[:, 0] = 0  # each row starts with its filter type: 0, none
+    rows[:, 1:] = rgba.reshape(height, -1)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8 bits, RGBA, no interlace
+    return b"".join([b"\x89PNG\r\n\x1a\n", _png_chunk(b"IHDR", header),
+                     _png_chunk(b"IDAT", zlib.compress(rows, 1)), _png_chunk(b"IEND", b"")])
+
+
+def _png_chunk(kind, data):
+    """A PNG chunk: length, type, data and the CRC-32 of type and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
 
 
 def _prepare(fig, figsize, key):

@@ -1,9 +1,13 @@
 """The explorers' pure compute and draw functions, tested without any widget."""
+import io
 import re
 import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -12,8 +16,6 @@ from course_utils import explorers as ex
 
 
 def _png_pixels(png):
-    import io
-
     import matplotlib.image as mpimg
     return mpimg.imread(io.BytesIO(png), format="png")
 
@@ -423,6 +425,26 @@ def test_draw_schedule_shows_learning_rates_only_while_the_run_is_in_view():
     (rates,) = _lines_with_label(ax_lr, "learning rate")
     assert ax_x.get_xlim() == (0, 20) and np.all(rates.get_ydata() == 1)
     assert rates.get_xdata().size <= e.left_at
+
+
+@settings(max_examples=60)
+@given(hnp.arrays(np.uint8, st.tuples(st.integers(1, 40), st.integers(1, 40), st.just(4))))
+def test_png_bytes_decode_to_the_same_pixels(rgba):
+    from PIL import Image
+
+    decoded = Image.open(io.BytesIO(ex._png_bytes(rgba)))
+    decoded.load()  # checks the chunks' CRCs and the deflated length
+    assert decoded.mode == "RGBA"
+    np.testing.assert_array_equal(np.asarray(decoded), rgba)
+
+
+def test_kept_picture_png_is_the_canvas_pixels():
+    from PIL import Image
+
+    fig = cu.draw_peaks(cu.compute_peaks(epochs=30))[0].figure
+    png = cu.figure_png(fig)
+    assert fig._course_scene.owned  # the kept-picture path, not savefig
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), np.asarray(fig.canvas.buffer_rgba()))
 
 
 def test_figure_png_is_an_image_with_content():
