@@ -48,7 +48,9 @@ from matplotlib.collections import PathCollection
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.path import Path
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+from matplotlib.transforms import Bbox
 
 from . import _validate
 from .descent import gradient_descent
@@ -444,8 +446,12 @@ class _Scene:
     markers, titles, the message). For a figure the draw function
     created itself (``owned``), :func:`figure_png` renders everything else once, keeps
     that picture and draws only the moving artists over it: most of a redraw's time is
-    tick labels and legends, which do not change.
+    tick labels and legends, which do not change. A moving title or message it has drawn
+    over the kept picture before is put back from its pixels instead of typeset again.
     """
+
+    #: Rendered texts kept per scene (titles and messages seen before, e.g. a slider moved back).
+    TEXT_CACHE = 32
 
     def __init__(self, key, fig, owned):
         self.key, self.fig, self.owned = key, fig, owned
@@ -453,6 +459,7 @@ class _Scene:
         self.moving = []
         self._background = None
         self._signature = None
+        self._texts = {}  # text key -> its pixels drawn over the kept picture
 
     def moving_artists(self):
         artists = []
@@ -479,14 +486,99 @@ class _Scene:
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.fig.bbox)
             self._signature = signature
+            self._texts.clear()
             for a, visible in zip(moving, shown):
                 a.set_visible(visible)
         else:
             canvas.restore_region(self._background)
+        drawn = []  # pixel boxes the moving artists drawn so far may have touched
+        renderer = canvas.get_renderer()
         for a in sorted(moving, key=lambda a: a.get_zorder()):
-            if a.get_visible():
+            if not a.get_visible():
+                continue
+            if isinstance(a, Text) and a.get_text():
+                self._draw_text(a, renderer, drawn)
+            else:
                 self.fig.draw_artist(a)
+                drawn.append(_reach(a, renderer))
         return _png_bytes(np.asarray(canvas.buffer_rgba()))
+
+    def _draw_text(self, text, renderer, drawn):
+        """Draw a moving text, or put back its pixels from an earlier update.
+
+        Typesetting a line costs about as much as the rest of an update (matplotlib renders
+        glyph by glyph), and a title or message often comes back (a slider moved back and
+        forth, a divergence message that stays). Its pixels are those of the text over the
+        kept picture, so they are reused only where nothing drawn before it this time (or
+        when they were kept) reaches into its box; anything drawn after it is drawn over.
+        """
+        box = _text_box(text, renderer)
+        clear = not any(box.overlaps(other) for other in drawn)
+        key = _text_key(text, box)
+        kept = self._texts.get(key) if clear else None
+        if kept is not None:
+            self.fig.canvas.restore_region(kept)
+        else:
+            self.fig.draw_artist(text)
+            if clear:
+                if len(self._texts) >= self.TEXT_CACHE:
+                    self._texts.pop(next(iter(self._texts)))  # the oldest
+                self._texts[key] = self.fig.canvas.copy_from_bbox(box)
+        drawn.append(box)
+
+
+def _pixel_box(bbox, pad):
+    """``bbox`` grown by ``pad`` pixels and rounded outwards to whole pixels."""
+    return Bbox.from_extents(np.floor(bbox.x0 - pad), np.floor(bbox.y0 - pad),
+                             np.ceil(bbox.x1 + pad), np.ceil(bbox.y1 + pad))
+
+
+def _points_px(artist, points):
+    """A length in points (a line width) in pixels of the artist's figure."""
+    return float(points) * artist.figure.dpi / 72.0
+
+
+def _text_box(text, renderer):
+    """The pixels a text (with its box, if it has one) can touch, antialiasing included."""
+    box = text.get_window_extent(renderer)
+    patch = text.get_bbox_patch()
+    if patch is None:
+        return _pixel_box(box, 2)
+    text.update_bbox_position_size(renderer)
+    box = Bbox.union([box, patch.get_window_extent(renderer)])
+    return _pixel_box(box, 2 + _points_px(text, patch.get_linewidth()))
+
+
+def _text_key(text, box):
+    """Everything the pixels of a text depend on (besides the kept picture under it)."""
+    patch = text.get_bbox_patch()
+    return (id(text), text.get_text(), tuple(box.extents), text.get_color(), text.get_alpha(),
+            hash(text.get_fontproperties()), text.get_rotation(), text.get_ha(), text.get_va(),
+            text.get_linespacing(), text.get_zorder(),
+            None if patch is None else (patch.get_boxstyle(), tuple(patch.get_facecolor()),
+                                        tuple(patch.get_edgecolor()), patch.get_linewidth()))
+
+
+def _reach(artist, renderer):
+    """The pixels an artist can touch: its extent (markers and line width included), within
+    its clip box or clip path (the Axes); the whole figure when it cannot say."""
+    if isinstance(artist, Text):
+        return _text_box(artist, renderer)
+    try:
+        box = artist.get_window_extent(renderer)
+    except (TypeError, AttributeError, NotImplementedError):
+        return artist.figure.bbox
+    width = artist.get_linewidth() if hasattr(artist, "get_linewidth") else 0.0
+    box = _pixel_box(box, 2 + _points_px(artist, np.max(width, initial=0.0)) / 2)
+    if artist.get_clip_on():
+        clip = artist.get_clip_box()
+        path = artist.get_clip_path()
+        if path is not None:
+            extents = path.get_fully_transformed_path().get_extents()
+            clip = extents if clip is None else Bbox.intersection(clip, extents)
+        if clip is not None:
+            box = Bbox.intersection(box, _pixel_box(clip, 2)) or Bbox.null()
+    return box
 
 
 def _png_bytes(rgba):

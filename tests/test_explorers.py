@@ -355,6 +355,70 @@ def test_reused_figure_renders_the_same_picture_as_a_fresh_one(kind):
     assert np.mean(np.any(np.abs(kept - fresh) > 0.1, axis=-1)) < 0.002
 
 
+_EVERY_EXPLORER = {  # compute, draw, two learning rates: the second one runs away (the message)
+    "descent_1d": (cu.compute_descent_1d, cu.draw_descent_1d, (0.01, 0.7)),
+    "peaks": (cu.compute_peaks, cu.draw_peaks, (0.01, 0.5)),
+    "schedule": (cu.compute_schedule, cu.draw_schedule, (0.01, 0.7)),
+    "gradient_problems": (cu.compute_gradient_problems, cu.draw_gradient_problems, (0.1, 20.0)),
+    "classifier": (cu.compute_classifier, cu.draw_classifier, (0.1, 1e3)),
+    "minibatch": (cu.compute_minibatch, cu.draw_minibatch, (0.05, 5.0)),
+    "momentum": (cu.compute_momentum, cu.draw_momentum, (0.019, 0.05)),
+}
+
+
+@pytest.mark.parametrize("kind", list(_EVERY_EXPLORER))
+def test_a_text_put_back_from_an_earlier_update_is_the_picture_of_a_fresh_drawing(kind, monkeypatch):
+    compute, draw, (calm, wild) = _EVERY_EXPLORER[kind]
+    fig = draw(compute(learning_rate=calm))[0].figure
+    scene = fig._course_scene
+    texts_typeset = []
+    draw_artist = type(fig).draw_artist
+
+    def counting(self, artist):
+        if isinstance(artist, ex.Text):
+            texts_typeset.append(artist.get_text())
+        return draw_artist(self, artist)
+
+    monkeypatch.setattr(type(fig), "draw_artist", counting)
+    put_back = 0
+    seen = set()  # settings whose texts were drawn over the current kept picture
+    # Each setting twice in a row, then all again: titles and messages come back.
+    for lr in [wild, wild, calm, calm, wild, calm]:
+        e = compute(learning_rate=lr)
+        assert e.ran_away == (lr == wild)
+        texts_typeset.clear()
+        background = scene._background
+        kept = cu.figure_png(draw(e, fig=fig)[0].figure)
+        if scene._background is not background:
+            seen.clear()  # a new kept picture (other axis limits): its texts are typeset afresh
+        elif lr in seen:
+            assert texts_typeset == [], f"{kind}: texts seen before are put back, not typeset again"
+            put_back += 1
+        seen.add(lr)
+        fresh = cu.figure_png(draw(e)[0].figure)  # a new figure: every text typeset
+        np.testing.assert_array_equal(_png_pixels(kept), _png_pixels(fresh), err_msg=f"{kind} lr={lr}")
+    assert put_back >= 2, f"{kind}: the kept texts were used"
+
+
+def test_a_text_is_typeset_again_when_something_drawn_before_it_reaches_into_its_box():
+    fig = cu.draw_peaks(cu.compute_peaks(learning_rate=0.01))[0].figure
+    cu.figure_png(fig)
+    scene = fig._course_scene
+    # A learner's moving line that runs across the title: the title cannot be put back.
+    (ax,) = scene.axes
+    crossing = ax.plot([-3, 3], [3.3, 3.3], "r-", lw=8, clip_on=False, zorder=1)[0]
+    scene.moving.append("crossing")
+    scene.crossing = crossing
+    e = cu.compute_peaks(learning_rate=0.01)
+    first = cu.figure_png(cu.draw_peaks(e, fig=fig)[0].figure)
+    crossing.set_ydata([3.4, 3.4])
+    second = cu.figure_png(cu.draw_peaks(e, fig=fig)[0].figure)
+    crossing.set_ydata([3.3, 3.3])
+    third = cu.figure_png(cu.draw_peaks(e, fig=fig)[0].figure)
+    np.testing.assert_array_equal(_png_pixels(first), _png_pixels(third))
+    assert not np.array_equal(_png_pixels(first), _png_pixels(second))
+
+
 def test_draw_never_touches_pyplot():
     plt = sys.modules.get("matplotlib.pyplot")
     before = plt.get_fignums() if plt else []
