@@ -245,65 +245,70 @@ def grid_source_loop(objective, start, learning_rates, epoch_counts):
     return out
 
 
-def grid_limit(start, learning_rates, epoch_counts):
+@np.errstate(over="ignore", invalid="ignore")  # diverging runs overflow on purpose
+def grid_limit(start, learning_rates, epoch_counts, *, block=64):
     """The limit: the same grid as one hand-tuned numpy pass over the sextic, preallocated buffers.
 
-    Every operation writes into a buffer made once (``out=``), the formulas are inlined in the
-    order :data:`course_utils.sextic` computes them (so the numbers are the same, bit for bit),
-    and the divergence rule is folded into the pass: one min/max decides that no run left the
-    widened domain, one comparison that no loss rose above its start.
+    Every operation of a step writes into a buffer made once (``out=``), the formulas are inlined
+    in the order :data:`course_utils.sextic` computes them (so the numbers are the same, bit for
+    bit), and the divergence rule judges ``block`` epochs at once, as the driver does: the
+    positions of a block are kept, then one loss evaluation, one min/max and a few comparisons
+    decide which runs left the widened domain or kept climbing, and when.
     """
     lr = np.asarray(learning_rates, dtype=float)
     counts = np.asarray(epoch_counts)
     x = np.full(lr.shape, float(start))
-    x2, x3, g, t, f, last = (np.empty_like(x) for _ in range(6))
+    x2, x3, g, t = (np.empty_like(x) for _ in range(4))
+    rate = lr.copy()  # 0 for the diverged runs, which then stay at their start
     lo, hi = _scalar_rule(cu.sextic, float(start))
 
-    def loss(out):  # x^6 - 5 x^4 + 4 x^2 as cu.sextic computes it (x2, x3 hold x*x, x^4 here)
-        np.multiply(x, x, out=x2)
-        np.multiply(x2, x2, out=x3)
-        np.multiply(x3, x2, out=out)
-        np.multiply(x3, 5, out=t)
-        np.subtract(out, t, out=out)
-        np.multiply(x2, 4, out=t)
-        np.add(out, t, out=out)
-        return out
+    def loss(p):  # x^6 - 5 x^4 + 4 x^2 in cu.sextic's order, on any shape
+        p2 = p * p
+        p4 = p2 * p2
+        return p4 * p2 - 5 * p4 + 4 * p2
 
-    first = loss(np.empty_like(x))
-    np.copyto(last, first)
-    rises = np.zeros(x.shape, dtype=np.int64)
-    gone = np.zeros(x.shape, dtype=bool)
-    out = np.empty((counts.size, lr.size))
-    keep = {int(e): k for k, e in enumerate(counts.tolist())}
+    first_loss = loss(x)
+    last, rises = first_loss.copy(), np.zeros(x.shape, dtype=np.int64)
+    at = np.full(x.shape, -1)  # epoch of divergence
     start_x = x.copy()
-    for epoch in range(1, int(counts.max()) + 1):
-        np.multiply(x, x, out=x2)  # 6 x^5 - 20 x^3 + 8 x, as cu.sextic's gradient
-        np.multiply(x2, x, out=x3)
-        np.multiply(x3, x2, out=g)
-        np.multiply(g, 6, out=g)
-        np.multiply(x3, 20, out=t)
-        np.subtract(g, t, out=g)
-        np.multiply(x, 8, out=t)
-        np.add(g, t, out=g)
-        np.multiply(g, lr, out=t)
-        np.subtract(x, t, out=x, where=~gone)
-        if not (x.min() >= lo and x.max() <= hi):
-            bad = ~((x >= lo) & (x <= hi)) & ~gone
-            gone |= bad
-            x[bad] = start_x[bad]
-        loss(f)
-        up = (f > last) & (f > first) & ~gone
-        if up.any() or rises.any():
-            np.add(rises, 1, out=rises, where=up)
-            rises[~up] = 0
-            bad = rises >= cu.PATIENCE
-            if bad.any():
-                gone |= bad
-                x[bad] = start_x[bad]
-                rises[bad] = 0
-        np.copyto(last, f)
-        if epoch in keep:
-            out[keep[epoch]] = np.where(gone, np.nan, x)
+    epochs = int(counts.max())
+    out = np.full((counts.size, lr.size), np.nan)
+    kept = {int(e): k for k, e in enumerate(counts.tolist())}
+    positions = np.empty((block, x.size))
+    steps = np.arange(block)[:, None]
+    for first in range(0, epochs, block):
+        n = min(block, epochs - first)
+        for i in range(n):
+            np.multiply(x, x, out=x2)  # 6 x^5 - 20 x^3 + 8 x, as cu.sextic's gradient
+            np.multiply(x2, x, out=x3)
+            np.multiply(x3, x2, out=g)
+            np.multiply(g, 6, out=g)
+            np.multiply(x3, 20, out=t)
+            np.subtract(g, t, out=g)
+            np.multiply(x, 8, out=t)
+            np.add(g, t, out=g)
+            np.multiply(g, rate, out=t)
+            np.subtract(x, t, out=x)
+            positions[i] = x
+        p, f = positions[:n], loss(positions[:n])
+        first_bad = np.full(x.shape, n)
+        if not (p.min() >= lo and p.max() <= hi):  # NaN fails too
+            outside = ~((p >= lo) & (p <= hi))
+            first_bad = np.where(outside.any(axis=0), outside.argmax(axis=0), n)
+        up = (f > np.concatenate([last[None], f[:-1]])) & (f > first_loss)
+        last = f[-1].copy()
+        if up.any() or rises.any():  # consecutive climbing epochs, carried across blocks
+            reset = np.maximum.accumulate(np.where(up, -1, steps[:n]), axis=0)
+            run = np.where(reset >= 0, steps[:n] - reset, steps[:n] + 1 + rises)
+            climbing = run >= cu.PATIENCE
+            first_bad = np.minimum(first_bad, np.where(climbing.any(axis=0), climbing.argmax(axis=0), n))
+            rises = run[-1]
+        new = (first_bad < n) & (at < 0)
+        at[new] = first + 1 + first_bad[new]
+        for e in range(first + 1, first + n + 1):
+            if e in kept:
+                out[kept[e]] = np.where((at >= 0) & (at <= e), np.nan, positions[e - first - 1])
+        x[new], rate[new] = start_x[new], 0.0
     return out
 
 
@@ -1202,9 +1207,10 @@ def bench_notebooks(quick=False):
 # ---------------------------------------------------------------------- 6. Import time
 
 IMPORT_TARGET = 0.150
-IMPORT_REPEATS = 5
+IMPORT_REPEATS = 15
 _IMPORT_PROBE = (
     "import json, sys, time\n"
+    "{before}\n"
     "start = time.perf_counter()\n"
     "import {module}\n"
     "seconds = time.perf_counter() - start\n"
@@ -1237,35 +1243,56 @@ def _import_breakdown(entries, top=4):
     return ", ".join(f"{name} {_ms(s)}" for s, name in sorted(near, reverse=True)[:top])
 
 
-def bench_imports(quick=False):
-    def probe(module):
-        done = subprocess.run([sys.executable, "-c", _IMPORT_PROBE.replace("{module}", module)], capture_output=True,
-                              text=True, check=True, cwd=ROOT)
-        return json.loads(done.stdout)
+def _import_env():
+    """The environment of a learner's interpreter: bytecode caching on (a checkout's first import
+    writes ``__pycache__``, every later one reads it), even where this process was started without."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
-    repeats = 2 if quick else IMPORT_REPEATS
-    probes = [probe("course_utils") for _ in range(repeats)]
+
+def _import_probe(module, before=""):
+    """One fresh interpreter: how long ``import module`` takes (after ``before`` ran)."""
+    code = _IMPORT_PROBE.replace("{module}", module).replace("{before}", before)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=ROOT, env=_import_env())
+    return json.loads(done.stdout)
+
+
+def bench_imports(quick=False):
+    _import_probe("course_utils")  # writes the bytecode cache, as a learner's first import does
+    repeats = 3 if quick else IMPORT_REPEATS
+    probes, alone, share = [], [], []
+    for _ in range(repeats):  # interleaved, so a passing load spike hits all three alike
+        probes.append(_import_probe("course_utils"))
+        alone.append(_import_probe("numpy")["seconds"])
+        share.append(_import_probe("course_utils", before="import numpy")["seconds"])
     seconds = statistics.median(p["seconds"] for p in probes)
-    numpy_alone = statistics.median(probe("numpy")["seconds"] for _ in range(repeats))
+    numpy_alone, own = statistics.median(alone), statistics.median(share)
     widgets = any(p["ipywidgets"] for p in probes)
     pyplot = any(p["pyplot"] for p in probes)
-    trace = subprocess.run([sys.executable, "-X", "importtime", "-c", "import course_utils"],
-                           capture_output=True, text=True, check=True, cwd=ROOT).stderr
-    detail = _import_breakdown(parse_importtime(trace))
+    trace = subprocess.run([sys.executable, "-X", "importtime", "-c", "import numpy; import course_utils"],
+                           capture_output=True, text=True, check=True, cwd=ROOT, env=_import_env()).stderr
+    entries = parse_importtime(trace)
+    after_numpy = next(i for i, (depth, name, _) in enumerate(entries) if depth == 0 and name == "numpy") + 1
+    detail = _import_breakdown(entries[after_numpy:])  # the modules course_utils adds
     loaded = [name for name, used in (("pyplot", pyplot), ("ipywidgets", widgets)) if used]
     loaded = f"loads {' and '.join(loaded)}" if loaded else "neither pyplot nor ipywidgets loaded"
     missed = ""
     if seconds > IMPORT_TARGET:
-        missed = (f"**import course_utils.** {_ms(seconds)} against {_ms(IMPORT_TARGET)}; numpy alone took "
-                  f"{_ms(numpy_alone)} in its own fresh interpreter in this run, so the package's own modules "
-                  f"took about {_ms(max(seconds - numpy_alone, 0.0))}. Largest parts: {detail}.")
+        missed = (f"**import course_utils.** {_ms(seconds)} against {_ms(IMPORT_TARGET)}. numpy alone took "
+                  f"{_ms(numpy_alone)} (median, its own fresh interpreters, in this run); after `import numpy`, "
+                  f"`import course_utils` took {_ms(own)}: the package's own modules are "
+                  f"{own / seconds:.0%} of the total, numpy's import is the rest. Largest parts of the "
+                  f"package's share (-X importtime): {detail}.")
     return [
         Row("6. import course_utils (fresh interpreter)", f"{_ms(seconds)}; {loaded}",
             f"<= {IMPORT_TARGET * 1e3:.0f} ms, no pyplot or ipywidgets",
             seconds <= IMPORT_TARGET and not (pyplot or widgets), missed=missed),
-        Row("6. import course_utils: where the time goes", _ms(seconds), summary=False,
-            note=f"median of {len(probes)}; numpy alone (its own fresh interpreter) {_ms(numpy_alone)}; "
-                 f"largest parts (-X importtime): {detail}"),
+        Row("6. import course_utils: where the time goes", f"numpy {_ms(numpy_alone)}, course_utils' own {_ms(own)}",
+            summary=False,
+            note=f"medians of {repeats} fresh interpreters each, bytecode cached as after a learner's first "
+                 f"import; own = import course_utils after import numpy; largest parts: {detail}"),
     ]
 
 

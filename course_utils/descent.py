@@ -337,7 +337,7 @@ class _Run:
         """The objective's raw derivative as an array of the points' shape (its own array if it is one)."""
         x, g = self.x, self.g
         if self.ndim == 1:
-            if np.shape(d) == x.shape:
+            if getattr(d, "shape", None) == x.shape:  # np.shape's dispatch costs more, every step
                 return d
             np.copyto(g, d)
         else:
@@ -391,7 +391,7 @@ class _Run:
             loss, g = self._evaluate()
             tracker.start(position=x, loss=loss)
             if self.blockwise:
-                self._blocks(epochs, keep, path, grads, rates, g)
+                self._blocks(epochs, recorded, path, grads, rates, g)
                 return path, grads, rates, tracker.stopped_at, tracker.diverged_at, tracker.reason
             for step in range(epochs):
                 norm = self._norm(g) if self.uses_norm else None
@@ -422,54 +422,55 @@ class _Run:
                 g = g_next
         return path, grads, rates, tracker.stopped_at, tracker.diverged_at, tracker.reason
 
-    def _blocks(self, epochs, keep, path, grads, rates, g):
+    def _blocks(self, epochs, recorded, path, grads, rates, g):
         """The loop of :meth:`loop` with the divergence rule applied once per block of epochs.
 
         Each step only updates and keeps the position (and the loss, where the objective gives
         it with the gradient); the rule then judges the block's positions and losses in a few
-        array operations instead of a dozen small ones per epoch. A run that diverged inside
-        the block took its remaining steps of the block for nothing: they are discarded here
-        (NaN in the record, rate 0, parked at its start), which leaves exactly what the
-        epoch-by-epoch loop records.
+        array operations instead of a dozen small ones per epoch. A run that diverged inside a
+        block takes the block's remaining steps for nothing; it is parked at its start after the
+        block and its record is marked at the end (:meth:`_mark_diverged`), which leaves exactly
+        what the epoch-by-epoch loop records.
         """
         x, tracker, two_d = self.x, self.tracker, self.ndim == 2
         size = max(1, min(epochs, _BLOCK_EPOCHS, _BLOCK_VALUES // x.size))
         block = self._points((size,))
         with_loss = self.objective.fdf is not None
         losses = np.empty((size,) + self.batch) if with_loss else None
-        lr, signed = self.rates, self.signed
+        keep = np.zeros(epochs + 1, dtype=bool)
+        keep[recorded] = True
+        keep = keep.tolist()  # a list item is cheaper to read than an array's, every epoch
+        factor = self.signed[..., None] if two_d else self.signed
+        step_buf, state = self.step_buf, self.state
         slot = 1
         for first in range(0, epochs, size):
             n = min(size, epochs - first)
-            self._gone_before = self._gone
-            kept = []  # (index in the block, slot) of the recorded epochs
+            # Nothing below changes inside a block: the rule speaks after it.
+            alive = None if tracker.all_active else (tracker.active[..., None] if two_d else tracker.active)
             for i in range(n):
                 step = first + i
-                if not tracker.all_active:
-                    lr, signed = self._masked(self.rates)
-                direction = g if self.state is None else self.state.direction(g)
-                np.multiply(direction, signed[..., None] if two_d else signed, out=self.step_buf)
-                if tracker.all_active:
-                    np.add(x, self.step_buf, out=x)
-                else:
-                    np.add(x, self.step_buf, out=x, where=tracker.active[..., None] if two_d else tracker.active)
+                np.multiply(g if state is None else state.direction(g), factor, out=step_buf)
+                if alive is None:
+                    np.add(x, step_buf, out=x)
+                else:  # the diverged runs stay parked (their steps may be NaN)
+                    np.add(x, step_buf, out=x, where=alive)
                 block[i] = x
                 self.g, self.g_next = self.g_next, self.g
-                last = step + 1 == epochs
                 if with_loss:
-                    loss, g_next = self._evaluate(gradient=not last)
-                    losses[i] = loss
+                    losses[i], g_next = self._evaluate(gradient=step + 1 < epochs)
                 else:
-                    g_next = None if last else self._gradient()
+                    g_next = self._gradient() if step + 1 < epochs else None
                 if keep[step + 1]:
-                    self._write(path, grads, rates, slot, g, lr)
-                    kept.append((i, slot))
+                    path[slot] = x
+                    grads[slot - 1] = g
                     slot += 1
                 g = g_next
             seen = losses[:n] if with_loss else self._loss(block[:n])
             verdict = tracker.check_block(first + 1, positions=block[:n], losses=seen)
             if verdict is not None:
-                self._discard(*verdict, kept, path, grads, rates)
+                self._park(verdict[0])
+        rates[...] = self.rates
+        self._mark_diverged(path, grads, rates, recorded)
 
     def _loss(self, x):
         """The loss (``f``, ``-f`` for ascent) at points ``x`` of shape ``(..., *B[, 2])``."""
@@ -477,16 +478,19 @@ class _Run:
         f = o.f(x) if o.ndim == 1 else o.f(x[..., 0], x[..., 1])
         return f if self.loss_sign > 0 else np.negative(f)
 
-    def _discard(self, hit, offset, kept, path, grads, rates):
-        """Undo the block's steps of the runs that diverged in it (``offset``: at which index)."""
+    def _mark_diverged(self, path, grads, rates, recorded):
+        """Mark the record of the diverged runs: no position from the epoch they diverged at, no
+        gradient and rate 0 for the steps after it (the block loop records them unmarked)."""
+        at = self.tracker.diverged_at
+        hit = at >= 0
+        if not hit.any():
+            return
+        epoch = recorded[1:].reshape((-1,) + (1,) * at.ndim)
+        gone, after = hit & (at <= epoch), hit & (at < epoch)
         two_d = self.ndim == 2
-        for i, slot in kept:
-            gone = hit & (offset <= i)  # diverged at or before this epoch: no position
-            after = hit & (offset < i)  # ... before the step that led here: no gradient, no rate
-            np.copyto(path[slot], np.nan, where=gone[..., None] if two_d else gone)
-            np.copyto(grads[slot - 1], np.nan, where=after[..., None] if two_d else after)
-            rates[slot - 1][after] = 0.0
-        self._park(hit)
+        np.copyto(path[1:], np.nan, where=gone[..., None] if two_d else gone)
+        np.copyto(grads, np.nan, where=after[..., None] if two_d else after)
+        rates[after] = 0.0
 
     def _park(self, bad):
         """Park the runs that diverged now at their start: their gradient stays finite and the
