@@ -47,6 +47,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
@@ -560,25 +561,26 @@ def _text_key(text, box):
 
 
 def _reach(artist, renderer):
-    """The pixels an artist can touch: its extent (markers and line width included), within
-    its clip box or clip path (the Axes); the whole figure when it cannot say."""
+    """The pixels an artist can touch (a little more, never less): its clip box or clip path
+    when it is clipped (the Axes), else its extent, line width and antialiasing included;
+    the whole figure when it cannot say."""
     if isinstance(artist, Text):
         return _text_box(artist, renderer)
-    try:
-        box = artist.get_window_extent(renderer)
-    except (TypeError, AttributeError, NotImplementedError):
-        return artist.figure.bbox
-    width = artist.get_linewidth() if hasattr(artist, "get_linewidth") else 0.0
-    box = _pixel_box(box, 2 + _points_px(artist, np.max(width, initial=0.0)) / 2)
-    if artist.get_clip_on():
+    if artist.get_clip_on() and (artist.get_clip_box() is not None or artist.get_clip_path() is not None):
         clip = artist.get_clip_box()
         path = artist.get_clip_path()
         if path is not None:
             extents = path.get_fully_transformed_path().get_extents()
-            clip = extents if clip is None else Bbox.intersection(clip, extents)
-        if clip is not None:
-            box = Bbox.intersection(box, _pixel_box(clip, 2)) or Bbox.null()
-    return box
+            clip = extents if clip is None else Bbox.intersection(clip, extents) or Bbox.null()
+        return _pixel_box(clip, 2)
+    try:
+        # A patch's own outline: a Spine's extent would lay out its axis' ticks (slow).
+        box = (Patch.get_window_extent(artist) if isinstance(artist, Patch)
+               else artist.get_window_extent(renderer))
+    except (TypeError, AttributeError, NotImplementedError):
+        return artist.figure.bbox
+    width = artist.get_linewidth() if hasattr(artist, "get_linewidth") else 0.0
+    return _pixel_box(box, 2 + _points_px(artist, np.max(width, initial=0.0)) / 2)
 
 
 def _png_bytes(rgba):
