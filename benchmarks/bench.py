@@ -1416,6 +1416,33 @@ def results_markdown(rows, info, command):
     return "\n".join(lines)
 
 
+README = ROOT / "README.md"
+README_START, README_END = "<!-- benchmark table: start -->", "<!-- benchmark table: end -->"
+
+
+def readme_block(rows, info):
+    """The README's Performance table: the summary rows of this run and where the misses are explained."""
+    missed = [r.section for r in rows if r.met is False]
+    lines = [README_START,
+             f"Latest run ({datetime.date.today().isoformat()}; {_machine_line(info)}), written by "
+             "`python -m benchmarks.bench --write` together with "
+             "[benchmarks/RESULTS.md](benchmarks/RESULTS.md), which has the details:",
+             "", format_table(rows), ""]
+    if missed:
+        lines.append(f"{len(missed)} target(s) missed; RESULTS.md explains each from the run's own profile "
+                     "and figures (section *Targets missed*).")
+    lines.append(README_END)
+    return "\n".join(lines)
+
+
+def update_readme(text, block):
+    """``text`` with the part between the README markers replaced by ``block`` (markers included)."""
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the README has no {README_START!r} ... {README_END!r} markers to write the table between")
+    return text[:start] + block + text[end + len(README_END):]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sections", nargs="+", choices=list(SECTIONS), metavar="NAME",
@@ -1454,6 +1481,9 @@ def main(argv=None):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(results_markdown(rows, info, command.strip()))
         print(f"\nWrote {path}")
+        if path.resolve() == RESULTS.resolve():  # the README shows the table of the committed results
+            README.write_text(update_readme(README.read_text(), readme_block(rows, info)))
+            print(f"Wrote the table of {README.name}")
         figure = write_scaling_figure(path.parent / "scaling.png")
         if figure is not None:
             print(f"Wrote {figure}")

@@ -54,6 +54,8 @@ def test_grid_source_loop_and_limit_agree_bit_for_bit():
     source = bench.grid_source_loop(bench.GRID_OBJECTIVE, bench.GRID_START, rates, epochs)
     limit = bench.grid_limit(bench.GRID_START, rates, epochs)
     assert np.array_equal(fast, source, equal_nan=True) and np.array_equal(fast, limit, equal_nan=True)
+    for block in (1, 5, 500):  # the limit judges blocks of epochs: any length gives the same grid
+        assert np.array_equal(fast, bench.grid_limit(bench.GRID_START, rates, epochs, block=block), equal_nan=True)
 
 
 def test_optimizer_grid_equals_one_call_per_pair():
@@ -149,6 +151,20 @@ def test_table_and_results_file(tmp_path):
     assert missed.split("\n\n")[1:3] == ["**B.** 3x because of 7 ms.", "**3. d.** Measured 9 s, target <= 1 s."]
     assert "never shown" not in text
     assert "**Machine:**" in text and "## Details" in text
+
+
+def test_readme_table_is_written_between_its_markers():
+    rows = [bench.Row("1. a", "1 ms", "<= 2 ms", True), bench.Row("2. b", "3x", ">= 200x", False)]
+    block = bench.readme_block(rows, bench.machine())
+    assert block.startswith(bench.README_START) and block.endswith(bench.README_END)
+    assert bench.format_table(rows) in block and "1 target(s) missed" in block
+    text = f"# Course\n\n## Performance\n{bench.README_START}\nold table\n{bench.README_END}\n\n## Next\n"
+    new = bench.update_readme(text, block)
+    assert "old table" not in new and block in new
+    assert new.startswith("# Course\n\n## Performance\n") and new.endswith("\n\n## Next\n")
+    assert bench.update_readme(new, block) == new  # rewriting is stable
+    with pytest.raises(ValueError, match="markers"):
+        bench.update_readme("# no markers here\n", block)
 
 
 def test_main_runs_a_quick_section(tmp_path, capsys):
