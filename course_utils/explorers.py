@@ -37,9 +37,6 @@ exploration of the same kind (and the same function) on it only moves the data.
 from __future__ import annotations
 
 import io
-import struct
-import textwrap
-import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,17 +44,26 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 from matplotlib.path import Path
-from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
-from matplotlib.transforms import Bbox
 
 from . import _validate
+from ._scene import (
+    COLORS,
+    DPI,
+    FONT,
+    add_legend,
+    message_artist,
+    new_line,
+    prepare,
+    set_message,
+    style_axes,
+    title_artist,
+)
 from .descent import gradient_descent
 from .functions import Objective, cos_bowl, peaks, plateau, quadratic, sextic, steep
 from .schedules import SCHEDULES
-from .style import CLASS_COLORS, CLASS_MARKERS, MARKER, MIN_FONT_PT, ROLE
+from .style import CLASS_COLORS, CLASS_MARKERS, MARKER
 
 __all__ = [
     "ClassifierRun",
@@ -75,7 +81,6 @@ __all__ = [
     "figure_png",
 ]
 
-_DPI = 100  # explorer figures are small PNGs: quick to render and to send to the browser
 #: Widest explorer figure, in pixels: fits a 900 px notebook panel (output area about
 #: 800 px) unscaled, so text drawn at >= MIN_FONT_PT stays >= 9 px on screen.
 MAX_WIDTH_PX = 760
@@ -121,16 +126,7 @@ LEARNING_RATE_DECADES = {
     "classifier": (-3.0, 3.0),
 }
 
-# One place for the explorers' colours (the course palette, course_utils.style).
-_COLORS = {
-    "function": ROLE["function"], "derivative": ROLE["derivative"], "path": ROLE["path"],
-    "start": ROLE["start"], "now": ROLE["end"], "left": ROLE["diverged"],
-    "reference": ROLE["reference"], "message": "#8B0000", "message_face": "#FDE8E4",
-    "trajectory": "white",
-}
 _LEGEND_ROOM = 0.5  # share of a curve's range left free above it for the legend
-_FONT = {"title": 10.0, "label": 10.0, "tick": MIN_FONT_PT, "legend": MIN_FONT_PT,
-         "message": 9.5}
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -440,198 +436,6 @@ def _summary_1d(kind, objective, result, hint):
 
 # --------------------------------------------------------------------- figures and scenes
 
-class _Scene:
-    """The artists of one explorer figure: built once, then only their data change.
-
-    ``moving`` names the attributes holding artists that change between updates (paths,
-    markers, titles, the message). For a figure the draw function
-    created itself (``owned``), :func:`figure_png` renders everything else once, keeps
-    that picture and draws only the moving artists over it: most of a redraw's time is
-    tick labels and legends, which do not change. A moving title or message it has drawn
-    over the kept picture before is put back from its pixels instead of typeset again.
-    """
-
-    #: Rendered texts kept per scene (titles and messages seen before, e.g. a slider moved back).
-    TEXT_CACHE = 32
-
-    def __init__(self, key, fig, owned):
-        self.key, self.fig, self.owned = key, fig, owned
-        self.axes = ()
-        self.moving = []
-        self._background = None
-        self._signature = None
-        self._texts = {}  # text key -> its pixels drawn over the kept picture
-
-    def moving_artists(self):
-        artists = []
-        for name in self.moving:
-            value = getattr(self, name)
-            artists.extend(value if isinstance(value, list) else [value])
-        return [a for a in artists if a is not None and a.figure is not None]  # not removed
-
-    def _static_signature(self):
-        # What the kept picture depends on besides the moving artists: axis limits and size.
-        # (A learner removing or adding an artist changes the counts.)
-        return (tuple((ax.get_xlim(), ax.get_ylim(), ax.get_yscale(), len(ax.lines), len(ax.collections),
-                       len(ax.texts), len(ax.images), len(ax.patches)) for ax in self.axes),
-                len(self.fig.texts), tuple(self.fig.bbox.size), self.fig.dpi)
-
-    def render_png(self):
-        canvas = self.fig.canvas
-        moving = self.moving_artists()
-        signature = self._static_signature()
-        if self._background is None or signature != self._signature:
-            shown = [a.get_visible() for a in moving]
-            for a in moving:
-                a.set_visible(False)
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-            self._signature = signature
-            self._texts.clear()
-            for a, visible in zip(moving, shown):
-                a.set_visible(visible)
-        else:
-            canvas.restore_region(self._background)
-        drawn = []  # pixel boxes the moving artists drawn so far may have touched
-        renderer = canvas.get_renderer()
-        for a in sorted(moving, key=lambda a: a.get_zorder()):
-            if not a.get_visible():
-                continue
-            if isinstance(a, Text) and a.get_text():
-                self._draw_text(a, renderer, drawn)
-            else:
-                self.fig.draw_artist(a)
-                drawn.append(_reach(a, renderer))
-        return _png_bytes(np.asarray(canvas.buffer_rgba()))
-
-    def _draw_text(self, text, renderer, drawn):
-        """Draw a moving text, or put back its pixels from an earlier update.
-
-        Typesetting a line costs about as much as the rest of an update (matplotlib renders
-        glyph by glyph), and a title or message often comes back (a slider moved back and
-        forth, a divergence message that stays). Its pixels are those of the text over the
-        kept picture, so they are reused only where nothing drawn before it this time (or
-        when they were kept) reaches into its box; anything drawn after it is drawn over.
-        """
-        box = _text_box(text, renderer)
-        clear = not any(box.overlaps(other) for other in drawn)
-        key = _text_key(text, box)
-        kept = self._texts.get(key) if clear else None
-        if kept is not None:
-            self.fig.canvas.restore_region(kept)
-        else:
-            self.fig.draw_artist(text)
-            if clear:
-                if len(self._texts) >= self.TEXT_CACHE:
-                    self._texts.pop(next(iter(self._texts)))  # the oldest
-                self._texts[key] = self.fig.canvas.copy_from_bbox(box)
-        drawn.append(box)
-
-
-def _pixel_box(bbox, pad):
-    """``bbox`` grown by ``pad`` pixels and rounded outwards to whole pixels."""
-    return Bbox.from_extents(np.floor(bbox.x0 - pad), np.floor(bbox.y0 - pad),
-                             np.ceil(bbox.x1 + pad), np.ceil(bbox.y1 + pad))
-
-
-def _points_px(artist, points):
-    """A length in points (a line width) in pixels of the artist's figure."""
-    return float(points) * artist.figure.dpi / 72.0
-
-
-def _text_box(text, renderer):
-    """The pixels a text (with its box, if it has one) can touch, antialiasing included."""
-    box = text.get_window_extent(renderer)
-    patch = text.get_bbox_patch()
-    if patch is None:
-        return _pixel_box(box, 2)
-    text.update_bbox_position_size(renderer)
-    box = Bbox.union([box, patch.get_window_extent(renderer)])
-    return _pixel_box(box, 2 + _points_px(text, patch.get_linewidth()))
-
-
-def _text_key(text, box):
-    """Everything the pixels of a text depend on (besides the kept picture under it)."""
-    patch = text.get_bbox_patch()
-    return (id(text), text.get_text(), tuple(box.extents), text.get_color(), text.get_alpha(),
-            hash(text.get_fontproperties()), text.get_rotation(), text.get_ha(), text.get_va(),
-            text.get_linespacing(), text.get_zorder(),
-            None if patch is None else (patch.get_boxstyle(), tuple(patch.get_facecolor()),
-                                        tuple(patch.get_edgecolor()), patch.get_linewidth()))
-
-
-def _reach(artist, renderer):
-    """The pixels an artist can touch (a little more, never less): its clip box or clip path
-    when it is clipped (the Axes), else its extent, line width and antialiasing included;
-    the whole figure when it cannot say."""
-    if isinstance(artist, Text):
-        return _text_box(artist, renderer)
-    if artist.get_clip_on() and (artist.get_clip_box() is not None or artist.get_clip_path() is not None):
-        clip = artist.get_clip_box()
-        path = artist.get_clip_path()
-        if path is not None:
-            extents = path.get_fully_transformed_path().get_extents()
-            clip = extents if clip is None else Bbox.intersection(clip, extents) or Bbox.null()
-        return _pixel_box(clip, 2)
-    try:
-        # A patch's own outline: a Spine's extent would lay out its axis' ticks (slow).
-        box = (Patch.get_window_extent(artist) if isinstance(artist, Patch)
-               else artist.get_window_extent(renderer))
-    except (TypeError, AttributeError, NotImplementedError):
-        return artist.figure.bbox
-    width = artist.get_linewidth() if hasattr(artist, "get_linewidth") else 0.0
-    return _pixel_box(box, 2 + _points_px(artist, np.max(width, initial=0.0)) / 2)
-
-
-def _png_bytes(rgba):
-    """An image, a uint8 array of shape (height, width, 4) (RGBA), as PNG bytes (lossless).
-
-    The rows go in unfiltered and are deflated at zlib's fastest level: Pillow's encoder
-    tries five filters on every row, which took longer than the deflating (a third of a
-    slider update). The pixels are the same either way (and the files came out smaller).
-
-    >>> _png_bytes(np.zeros((1, 1, 4), np.uint8))[:8]
-    b'\\x89PNG\\r\\n\\x1a\\n'
-    """
-    height, width, _ = rgba.shape
-    rows = np.empty((height, 1 + 4 * width), np.uint8)
-    rows[:, 0] = 0  # each row starts with its filter type: 0, none
-    rows[:, 1:] = rgba.reshape(height, -1)
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8 bits, RGBA, no interlace
-    return b"".join([b"\x89PNG\r\n\x1a\n", _png_chunk(b"IHDR", header),
-                     _png_chunk(b"IDAT", zlib.compress(rows, 1)), _png_chunk(b"IEND", b"")])
-
-
-def _png_chunk(kind, data):
-    """A PNG chunk: length, type, data and the CRC-32 of type and data."""
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
-
-
-def _prepare(fig, figsize, key):
-    """``(fig, scene, fresh)``: the figure to draw on and its scene; build the artists if ``fresh``.
-
-    Fixed margins instead of a layout engine: constrained layout doubles the redraw time.
-    """
-    owned = fig is None
-    if fig is None:
-        fig = Figure(figsize=figsize, dpi=_DPI, facecolor="white")
-        fig._course_owned = True
-    else:
-        _validate.figure("fig", fig)
-    owned = owned or getattr(fig, "_course_owned", False)
-    if not isinstance(fig.canvas, FigureCanvasAgg):
-        # A canvas of its own keeps one Agg renderer (and its typesetting cache) across
-        # redraws; savefig would otherwise build a new one each time.
-        FigureCanvasAgg(fig)
-    scene = getattr(fig, "_course_scene", None)
-    if scene is not None and scene.key == key and list(fig.axes) == list(scene.axes):
-        return fig, scene, False
-    fig.clear()
-    scene = _Scene(key, fig, owned)
-    fig._course_scene = scene
-    return fig, scene, True
-
-
 def new_figure(fig, figsize, margins):
     """Building block for other explorers: ``fig`` cleared for a fresh drawing (or a new
     pyplot-free Figure of ``figsize``) with fixed ``margins`` (``subplots_adjust`` keywords).
@@ -639,7 +443,7 @@ def new_figure(fig, figsize, margins):
     Fixed margins instead of a layout engine: constrained layout doubles the redraw time.
     """
     if fig is None:
-        fig = Figure(figsize=figsize, dpi=_DPI, facecolor="white")
+        fig = Figure(figsize=figsize, dpi=DPI, facecolor="white")
     else:
         _validate.figure("fig", fig)
     fig.clear()
@@ -656,51 +460,15 @@ def message_box(ax, text, *, width_chars=None):
     fig = ax.figure
     if width_chars is None:
         width_chars = max(40, int(fig.get_size_inches()[0] * 12.5))
-    artist = _message_artist(fig, width_chars)
-    _set_message(artist, text)
+    artist = message_artist(fig, width_chars)
+    set_message(artist, text)
     return artist
-
-
-def _message_artist(fig, width_chars):
-    """The red message band at the top of the figure, above the panels' titles (it never
-    covers a legend or the data)."""
-    text = fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=_FONT["message"],
-                    color=_COLORS["message"], fontweight="bold",
-                    bbox={"boxstyle": "round,pad=0.3", "fc": _COLORS["message_face"], "ec": _COLORS["message"]})
-    text.set_visible(False)
-    text._course_width = width_chars
-    return text
-
-
-def _set_message(artist, message):
-    artist.set_text(textwrap.fill(message, artist._course_width))
-    artist.set_visible(bool(message))
-
-
-def _title_artist(ax):
-    """A title that changes with every update: a text of its own above the axes (matplotlib
-    moves ``ax.title`` about while laying out, which a kept picture cannot follow)."""
-    return ax.annotate("", xy=(0.5, 1.0), xycoords="axes fraction", xytext=(0, 6),
-                       textcoords="offset points", ha="center", va="bottom", fontsize=_FONT["title"])
 
 
 def title_text(ax):
     """The title an explorer shows above ``ax`` (its moving title, else ``ax``'s own)."""
     texts = [t.get_text() for t in ax.texts if t.get_text()]
     return " ".join(texts) or ax.get_title()
-
-
-def _style_axes(ax):
-    ax.tick_params(labelsize=_FONT["tick"])
-
-
-def _line(ax, style, **kw):
-    (line,) = ax.plot([], [], style, **kw)
-    return line
-
-
-def _legend(ax, handles, **kw):
-    return ax.legend(handles=handles, fontsize=_FONT["legend"], **kw)
 
 
 def _cross_point_1d(path, left_at, domain):
@@ -783,19 +551,19 @@ def _build_path_on_f(scene, ax, obj, *, legend_loc="upper center"):
     """Static f(x) curve plus the path, start, epoch and left-the-plot artists."""
     x = _dense(obj.domain)
     y = obj.f(x)
-    curve, = ax.plot(x, y, color=_COLORS["function"], lw=1.6, label=f"f(x) = {LABELS.get(obj.name, obj.name)}")
+    curve, = ax.plot(x, y, color=COLORS["function"], lw=1.6, label=f"f(x) = {LABELS.get(obj.name, obj.name)}")
     ax.set_xlim(*obj.domain)
     ax.set_ylim(*_padded(y, top=_LEGEND_ROOM))
-    ax.set_xlabel("x", fontsize=_FONT["label"])
-    scene.path_f = _line(ax, ".-", color=_COLORS["path"], ms=4, lw=0.9, label="path")
-    scene.start_f = _line(ax, MARKER["start"], color=_COLORS["start"], ms=7, label="start")
-    scene.now_f = _line(ax, MARKER["end"], color=_COLORS["now"], ms=8, mec="k", label="epoch shown")
-    scene.left_f = _line(ax, MARKER["diverged"], color=_COLORS["left"], ms=11, mec="k",
+    ax.set_xlabel("x", fontsize=FONT["label"])
+    scene.path_f = new_line(ax, ".-", color=COLORS["path"], ms=4, lw=0.9, label="path")
+    scene.start_f = new_line(ax, MARKER["start"], color=COLORS["start"], ms=7, label="start")
+    scene.now_f = new_line(ax, MARKER["end"], color=COLORS["now"], ms=8, mec="k", label="epoch shown")
+    scene.left_f = new_line(ax, MARKER["diverged"], color=COLORS["left"], ms=11, mec="k",
                          label="left the plot", zorder=5)
-    _legend(ax, [curve, scene.path_f, scene.start_f, scene.now_f, scene.left_f], loc=legend_loc,
+    add_legend(ax, [curve, scene.path_f, scene.start_f, scene.now_f, scene.left_f], loc=legend_loc,
             ncol=2, framealpha=0.9)
-    _style_axes(ax)
-    scene.title_f = _title_artist(ax)
+    style_axes(ax)
+    scene.title_f = title_artist(ax)
     scene.moving += ["path_f", "start_f", "now_f", "left_f", "title_f"]
 
 
@@ -824,7 +592,7 @@ def draw_descent_1d(exploration, fig=None):
     """
     e = _exploration("exploration", exploration, "descent_1d")
     obj, result = e.objective, e.result
-    fig, scene, fresh = _prepare(fig, (7.6, 3.3), ("descent_1d", obj.name))
+    fig, scene, fresh = prepare(fig, (7.6, 3.3), ("descent_1d", obj.name))
     if fresh:
         fig.subplots_adjust(left=0.075, right=0.985, bottom=0.15, top=0.78, wspace=0.25)
         ax_f, ax_df = fig.subplots(1, 2)
@@ -832,17 +600,17 @@ def draw_descent_1d(exploration, fig=None):
         _build_path_on_f(scene, ax_f, obj)
         x = _dense(obj.domain)
         dy = obj.df(x)
-        curve, = ax_df.plot(x, dy, color=_COLORS["derivative"], ls="--", lw=1.6, label="f′(x)")
-        ax_df.axhline(0, color=_COLORS["reference"], lw=0.8, zorder=0)
-        scene.path_df = _line(ax_df, ".-", color=_COLORS["path"], ms=4, lw=0.9, label="path")
-        scene.now_df = _line(ax_df, MARKER["end"], color=_COLORS["now"], ms=8, mec="k", label="epoch shown")
+        curve, = ax_df.plot(x, dy, color=COLORS["derivative"], ls="--", lw=1.6, label="f′(x)")
+        ax_df.axhline(0, color=COLORS["reference"], lw=0.8, zorder=0)
+        scene.path_df = new_line(ax_df, ".-", color=COLORS["path"], ms=4, lw=0.9, label="path")
+        scene.now_df = new_line(ax_df, MARKER["end"], color=COLORS["now"], ms=8, mec="k", label="epoch shown")
         ax_df.set_xlim(*obj.domain)
         ax_df.set_ylim(*_padded(dy, top=_LEGEND_ROOM))
-        ax_df.set_xlabel("x", fontsize=_FONT["label"])
-        ax_df.set_title("the path on f′(x): each step is −η·f′(x)", fontsize=_FONT["title"])
-        _legend(ax_df, [curve, scene.path_df, scene.now_df], loc="upper left")
-        _style_axes(ax_df)
-        scene.message = _message_artist(fig, 95)
+        ax_df.set_xlabel("x", fontsize=FONT["label"])
+        ax_df.set_title("the path on f′(x): each step is −η·f′(x)", fontsize=FONT["title"])
+        add_legend(ax_df, [curve, scene.path_df, scene.now_df], loc="upper left")
+        style_axes(ax_df)
+        scene.message = message_artist(fig, 95)
         scene.moving += ["path_df", "now_df", "message"]
     ax_f, _ = scene.axes
     shown = _update_path_on_f(scene, obj, result.path, e.left_at)
@@ -850,7 +618,7 @@ def draw_descent_1d(exploration, fig=None):
     scene.now_df.set_data(shown[-1:], obj.df(shown[-1:]))
     scene.title_f.set_text(f"path on f(x), learning rate {_rate(e.settings['learning_rate'])}, "
                            f"epoch {result.epochs}")
-    _set_message(scene.message, e.message)
+    set_message(scene.message, e.message)
     return scene.axes
 
 
@@ -913,7 +681,7 @@ def draw_peaks(exploration, fig=None):
     the edge, where a cross marks it.
     """
     e = _exploration("exploration", exploration, "peaks")
-    fig, scene, fresh = _prepare(fig, (5.4, 5.0), ("peaks",))
+    fig, scene, fresh = prepare(fig, (5.4, 5.0), ("peaks",))
     if fresh:
         fig.subplots_adjust(left=0.12, right=0.97, bottom=0.2, top=0.8)
         ax = fig.add_subplot()
@@ -930,18 +698,18 @@ def draw_peaks(exploration, fig=None):
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_aspect("equal")
-        ax.set_xlabel("x", fontsize=_FONT["label"])
-        ax.set_ylabel("y", fontsize=_FONT["label"])
-        scene.path = _line(ax, "-", color=_COLORS["trajectory"], lw=1.4, label="path")
-        scene.start = _line(ax, MARKER["start"], color=_COLORS["trajectory"], mec="k", ms=7, label="start")
-        scene.now = _line(ax, MARKER["end"], color=_COLORS["now"], mec="k", ms=8, label="epoch shown")
-        scene.left = _line(ax, MARKER["diverged"], color=_COLORS["left"], mec="k", ms=12,
+        ax.set_xlabel("x", fontsize=FONT["label"])
+        ax.set_ylabel("y", fontsize=FONT["label"])
+        scene.path = new_line(ax, "-", color=COLORS["trajectory"], lw=1.4, label="path")
+        scene.start = new_line(ax, MARKER["start"], color=COLORS["trajectory"], mec="k", ms=7, label="start")
+        scene.now = new_line(ax, MARKER["end"], color=COLORS["now"], mec="k", ms=8, label="epoch shown")
+        scene.left = new_line(ax, MARKER["diverged"], color=COLORS["left"], mec="k", ms=12,
                            label="left the plot", zorder=5)
         fig.legend(handles=[scene.path, scene.start, scene.now, scene.left], loc="lower center",
-                   ncol=4, fontsize=_FONT["legend"], facecolor="0.85", frameon=True)
-        _style_axes(ax)
-        scene.message = _message_artist(fig, 70)
-        scene.title = _title_artist(ax)
+                   ncol=4, fontsize=FONT["legend"], facecolor="0.85", frameon=True)
+        style_axes(ax)
+        scene.message = message_artist(fig, 70)
+        scene.title = title_artist(ax)
         scene.moving += ["path", "start", "now", "left", "message", "title"]
     (ax,) = scene.axes
     path, left_at = e.result.path, e.left_at
@@ -958,7 +726,7 @@ def draw_peaks(exploration, fig=None):
     kind = "ascent" if e.settings["ascent"] else "descent"
     scene.title.set_text(f"gradient {kind} on peaks, learning rate {_rate(e.settings['learning_rate'])}, "
                          f"epoch {e.result.epochs}")
-    _set_message(scene.message, e.message)
+    set_message(scene.message, e.message)
     return scene.axes
 
 
@@ -1020,29 +788,29 @@ def draw_schedule(exploration, fig=None):
     e = _exploration("exploration", exploration, "schedule")
     obj, result = e.objective, e.result
     key = ("schedule", obj.name, e.settings["schedule"])
-    fig, scene, fresh = _prepare(fig, (7.6, 3.3), key)
+    fig, scene, fresh = prepare(fig, (7.6, 3.3), key)
     if fresh:
         fig.subplots_adjust(left=0.075, right=0.985, bottom=0.15, top=0.78, wspace=0.25)
         ax_x, ax_lr = fig.subplots(1, 2)
         scene.axes = (ax_x, ax_lr)
         for m in obj.minima:
-            ax_x.axhline(m, color=_COLORS["reference"], ls="--", lw=0.8, zorder=0)
-        scene.x = _line(ax_x, ".-", color=_COLORS["path"], ms=3, lw=1.0, label="x per epoch")
-        scene.now_x = _line(ax_x, MARKER["end"], color=_COLORS["now"], mec="k", ms=8, label="epoch shown")
-        scene.left_x = _line(ax_x, MARKER["diverged"], color=_COLORS["left"], mec="k", ms=11,
+            ax_x.axhline(m, color=COLORS["reference"], ls="--", lw=0.8, zorder=0)
+        scene.x = new_line(ax_x, ".-", color=COLORS["path"], ms=3, lw=1.0, label="x per epoch")
+        scene.now_x = new_line(ax_x, MARKER["end"], color=COLORS["now"], mec="k", ms=8, label="epoch shown")
+        scene.left_x = new_line(ax_x, MARKER["diverged"], color=COLORS["left"], mec="k", ms=11,
                              label="left the plot", zorder=5)
-        minima = ax_x.plot([], [], "--", color=_COLORS["reference"], lw=0.8, label="minima")[0]
+        minima = ax_x.plot([], [], "--", color=COLORS["reference"], lw=0.8, label="minima")[0]
         lo, hi = obj.domain
         ax_x.set_ylim(lo, hi + _LEGEND_ROOM * (hi - lo))  # the legend sits above the domain
         ax_x.axhspan(hi, hi + _LEGEND_ROOM * (hi - lo), color="0.95", zorder=0)
-        ax_x.set_xlabel("epoch", fontsize=_FONT["label"])
-        ax_x.set_ylabel("x", fontsize=_FONT["label"])
-        _legend(ax_x, [scene.x, scene.now_x, scene.left_x, minima], loc="upper right", ncol=2)
-        scene.lr = _line(ax_lr, ".-", color=_COLORS["derivative"], ms=3, lw=1.0, label="learning rate")
-        scene.now_lr = _line(ax_lr, MARKER["end"], color=_COLORS["now"], mec="k", ms=8)
-        ax_lr.set_xlabel("epoch", fontsize=_FONT["label"])
-        ax_lr.set_ylabel("ηₜ / η (× the base rate)", fontsize=_FONT["label"])
-        ax_lr.set_title("learning rate used at each step", fontsize=_FONT["title"])
+        ax_x.set_xlabel("epoch", fontsize=FONT["label"])
+        ax_x.set_ylabel("x", fontsize=FONT["label"])
+        add_legend(ax_x, [scene.x, scene.now_x, scene.left_x, minima], loc="upper right", ncol=2)
+        scene.lr = new_line(ax_lr, ".-", color=COLORS["derivative"], ms=3, lw=1.0, label="learning rate")
+        scene.now_lr = new_line(ax_lr, MARKER["end"], color=COLORS["now"], mec="k", ms=8)
+        ax_lr.set_xlabel("epoch", fontsize=FONT["label"])
+        ax_lr.set_ylabel("ηₜ / η (× the base rate)", fontsize=FONT["label"])
+        ax_lr.set_title("learning rate used at each step", fontsize=FONT["title"])
         # As a multiple of the base rate the axis is fixed: at most 1 (fixed, time-based), or
         # |f'| for the gradient-based rule, which stays below its largest value on the domain
         # while the run is drawn.
@@ -1050,9 +818,9 @@ def draw_schedule(exploration, fig=None):
             np.max(np.abs(obj.df(_dense(obj.domain, 400)))))
         ax_lr.set_ylim(0, 1.1 * top)
         for ax in scene.axes:
-            _style_axes(ax)
-        scene.message = _message_artist(fig, 95)
-        scene.title_x = _title_artist(ax_x)
+            style_axes(ax)
+        scene.message = message_artist(fig, 95)
+        scene.title_x = title_artist(ax_x)
         scene.moving += ["x", "now_x", "left_x", "lr", "now_lr", "message", "title_x"]
     ax_x, ax_lr = scene.axes
     path, left_at = result.path, e.left_at
@@ -1071,7 +839,7 @@ def draw_schedule(exploration, fig=None):
         ax.set_xlim(0, result.epochs)
     scene.title_x.set_text(f"x per epoch ({e.settings['schedule'].replace('_', '-')}, base "
                            f"learning rate {_rate(e.settings['learning_rate'])}), epoch {result.epochs}")
-    _set_message(scene.message, e.message)
+    set_message(scene.message, e.message)
     return scene.axes
 
 
@@ -1122,27 +890,27 @@ def draw_gradient_problems(exploration, fig=None):
     e = _exploration("exploration", exploration, "gradient_problems")
     obj, result = e.objective, e.result
     key = ("gradient_problems", obj.name)
-    fig, scene, fresh = _prepare(fig, (7.6, 3.3), key)
+    fig, scene, fresh = prepare(fig, (7.6, 3.3), key)
     if fresh:
         fig.subplots_adjust(left=0.075, right=0.985, bottom=0.15, top=0.78, wspace=0.28)
         ax_f, ax_g = fig.subplots(1, 2)
         scene.axes = (ax_f, ax_g)
         _build_path_on_f(scene, ax_f, obj)
-        scene.grad = _line(ax_g, ".-", color=_COLORS["derivative"], ms=4, lw=0.9, label="|f′(x)| per epoch")
-        scene.now_g = _line(ax_g, MARKER["end"], color=_COLORS["now"], mec="k", ms=8, label="epoch shown")
+        scene.grad = new_line(ax_g, ".-", color=COLORS["derivative"], ms=4, lw=0.9, label="|f′(x)| per epoch")
+        scene.now_g = new_line(ax_g, MARKER["end"], color=COLORS["now"], mec="k", ms=8, label="epoch shown")
         ax_g.set_yscale("log")
         # Plain "1e-04" tick labels: mathtext ones are re-typeset on every redraw (slow).
         ax_g.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
         ax_g.yaxis.set_major_locator(LogLocator(numticks=6))
         ax_g.yaxis.set_minor_locator(NullLocator())  # hundreds of minor ticks cost ~50 ms
         scene.g_limits = _gradient_limits(obj)
-        ax_g.set_xlabel("epoch", fontsize=_FONT["label"])
-        ax_g.set_ylabel("|f′(x)|", fontsize=_FONT["label"])
-        ax_g.set_title("size of the gradient", fontsize=_FONT["title"])
-        _legend(ax_g, [scene.grad, scene.now_g], loc="upper right")
+        ax_g.set_xlabel("epoch", fontsize=FONT["label"])
+        ax_g.set_ylabel("|f′(x)|", fontsize=FONT["label"])
+        ax_g.set_title("size of the gradient", fontsize=FONT["title"])
+        add_legend(ax_g, [scene.grad, scene.now_g], loc="upper right")
         for ax in scene.axes:
-            _style_axes(ax)
-        scene.message = _message_artist(fig, 95)
+            style_axes(ax)
+        scene.message = message_artist(fig, 95)
         scene.moving += ["grad", "now_g", "message"]
     ax_f, ax_g = scene.axes
     _update_path_on_f(scene, obj, result.path, e.left_at)
@@ -1158,7 +926,7 @@ def draw_gradient_problems(exploration, fig=None):
     ax_g.set_ylim(min(lo, float(grads[ok].min()) / 3) if ok.any() else lo, hi)
     scene.title_f.set_text(f"{e.settings['problem']} gradients, learning rate "
                            f"{_rate(e.settings['learning_rate'])}, epoch {result.epochs}")
-    _set_message(scene.message, e.message)
+    set_message(scene.message, e.message)
     return scene.axes
 
 
@@ -1324,7 +1092,7 @@ def draw_classifier(exploration, fig=None):
     e = _exploration("exploration", exploration, "classifier")
     run = e.result
     key = ("classifier", e.settings["n"], e.settings["hidden"], e.settings["seed"], run.grid_x.size)
-    fig, scene, fresh = _prepare(fig, (7.6, 3.7), key)
+    fig, scene, fresh = prepare(fig, (7.6, 3.7), key)
     if fresh:
         fig.subplots_adjust(left=0.075, right=0.985, bottom=0.25, top=0.8, wspace=0.3)
         ax_b, ax_l = fig.subplots(1, 2)
@@ -1341,7 +1109,7 @@ def draw_classifier(exploration, fig=None):
                                         edgecolor="k", linewidth=0.4, label=f"class {label:g}"))
         # One line for the boundary, kept and given new data each update (NaN between its
         # pieces): building a contour set per update took longer than drawing the picture.
-        legend_boundary = _line(ax_b, "k-", lw=1.5, label="boundary (p = 0.5)")
+        legend_boundary = new_line(ax_b, "k-", lw=1.5, label="boundary (p = 0.5)")
         # One collection for the boundary, kept and given the new level line each update:
         # building a contour set per update took longer than drawing the picture.
         scene.boundary = ax_b.add_collection(
@@ -1351,19 +1119,19 @@ def draw_classifier(exploration, fig=None):
         ax_b.set_ylim(extent[2:])
         # Below the map, not on it: it hides no point, and it is drawn once, not per update.
         fig.legend(handles=handles + [legend_boundary], loc="lower left", ncol=3,
-                   bbox_to_anchor=(0.02, 0.0), fontsize=_FONT["legend"], frameon=False)
-        scene.loss = _line(ax_l, "-", color=_COLORS["function"], lw=1.6, label="loss")
-        scene.now_l = _line(ax_l, MARKER["end"], color=_COLORS["now"], mec="k", ms=8, label="epoch shown")
-        ax_l.set_xlabel("epoch", fontsize=_FONT["label"])
-        ax_l.set_ylabel("loss (binary cross-entropy)", fontsize=_FONT["label"])
-        ax_l.set_title("loss per epoch", fontsize=_FONT["title"])
+                   bbox_to_anchor=(0.02, 0.0), fontsize=FONT["legend"], frameon=False)
+        scene.loss = new_line(ax_l, "-", color=COLORS["function"], lw=1.6, label="loss")
+        scene.now_l = new_line(ax_l, MARKER["end"], color=COLORS["now"], mec="k", ms=8, label="epoch shown")
+        ax_l.set_xlabel("epoch", fontsize=FONT["label"])
+        ax_l.set_ylabel("loss (binary cross-entropy)", fontsize=FONT["label"])
+        ax_l.set_title("loss per epoch", fontsize=FONT["title"])
         fig.legend(handles=[scene.loss, scene.now_l], loc="lower right", ncol=2,
-                   bbox_to_anchor=(0.98, 0.0), fontsize=_FONT["legend"], frameon=False)
+                   bbox_to_anchor=(0.98, 0.0), fontsize=FONT["legend"], frameon=False)
         for ax in scene.axes:
-            _style_axes(ax)
-        scene.message = _message_artist(fig, 95)
+            style_axes(ax)
+        scene.message = message_artist(fig, 95)
         # The map is redrawn each time, so whatever lies on it is too (points, legend).
-        scene.title_b = _title_artist(ax_b)
+        scene.title_b = title_artist(ax_b)
         scene.frame_b = list(ax_b.spines.values())
         scene.moving += ["map", "boundary", "points_0", "points_1", "frame_b", "loss",
                          "now_l", "message", "title_b"]
@@ -1383,7 +1151,7 @@ def draw_classifier(exploration, fig=None):
     ax_l.set_ylim(0, 1.05 * top if top > 0 else 1.0)
     scene.title_b.set_text(f"decision boundary, learning rate {_rate(e.settings['learning_rate'])}, "
                            f"epoch {e.settings['epochs']}")
-    _set_message(scene.message, e.message)
+    set_message(scene.message, e.message)
     return scene.axes
 
 

@@ -23,18 +23,9 @@ import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
 
 from . import _validate
+from ._scene import message_artist, new_line, prepare, set_message, style_axes, title_artist
 from .descent import gradient_descent
-from .explorers import (
-    Exploration,
-    _exploration,
-    _fmt,
-    _line,
-    _message_artist,
-    _prepare,
-    _set_message,
-    _style_axes,
-    _title_artist,
-)
+from .explorers import Exploration, _exploration, _fmt
 from .functions import Objective
 from .nn.data import linear_1d
 from .nn.network import Network
@@ -252,14 +243,14 @@ def draw_minibatch(exploration, fig=None):
     s = exploration.settings
     per_epoch = -(-s["n"] // s["batch_size"])  # updates per epoch, rounded up
     key = ("minibatch", s["n"], s["seed"], s["start"], s["epochs"])
-    fig, scene, fresh = _prepare(fig, (9, 4.0), key)
+    fig, scene, fresh = prepare(fig, (9, 4.0), key)
     bowl, path = exploration.objective, exploration.result.parameters
     if fresh:
         fig.subplots_adjust(**_TWO_PANELS)
         ax_path, ax_cost = fig.subplots(1, 2)
         scene.axes = (ax_path, ax_cost)
         plot_contour(bowl, ax=ax_path, n=80, levels=np.geomspace(0.26, 40, 14), filled=False, cmap="viridis")
-        scene.path = _line(ax_path, "-", color=ROLE["path"], lw=0.9, marker=MARKER["path"], ms=3,
+        scene.path = new_line(ax_path, "-", color=ROLE["path"], lw=0.9, marker=MARKER["path"], ms=3,
                            label="path (one dot per update)")
         (start,) = ax_path.plot(*path[0], MARKER["start"], color=ROLE["start"], ms=6, label="start")
         ax_path.plot(*bowl.minima[0], "*", color=ROLE["end"], ms=12, mec="k", label="least squares")
@@ -270,7 +261,7 @@ def draw_minibatch(exploration, fig=None):
         ax_path.set_xlabel("weight $w$")
         ax_path.set_ylabel("bias $b$")
         ax_path.legend(fontsize=9, loc="lower left")
-        scene.curve = _line(ax_cost, "-", color=ROLE["function"], lw=1)
+        scene.curve = new_line(ax_cost, "-", color=ROLE["function"], lw=1)
         ax_cost.set_yscale("log")
         ax_cost.set_xlim(0, s["epochs"])
         ax_cost.set_ylim(_FLOOR / 2, 1e3)
@@ -279,9 +270,9 @@ def draw_minibatch(exploration, fig=None):
         ax_cost.set_ylabel("excess cost $J - J^*$")
         ax_cost.set_title("distance to the bottom of the bowl", fontsize=10)
         for ax in scene.axes:
-            _style_axes(ax)
-        scene.title = _title_artist(ax_path)
-        scene.message = _message_artist(fig, 100)
+            style_axes(ax)
+        scene.title = title_artist(ax_path)
+        scene.message = message_artist(fig, 100)
         scene.moving += ["path", "curve", "title", "message"]
     ok = np.all(np.isfinite(path), axis=1)
     scene.path.set_data(path[ok, 0], path[ok, 1])
@@ -291,7 +282,7 @@ def draw_minibatch(exploration, fig=None):
     scene.curve.set_data(t[ok], np.maximum(excess[ok], _FLOOR))
     scene.title.set_text(f"batch size {s['batch_size']} ({per_epoch} update{'s' * (per_epoch > 1)} per epoch), "
                          f"learning rate {s['learning_rate']:g}, {s['epochs']} epoch{'s' * (s['epochs'] > 1)}")
-    _set_message(scene.message, exploration.message)
+    set_message(scene.message, exploration.message)
     return scene.axes
 
 
@@ -378,7 +369,7 @@ def draw_momentum(exploration, fig=None):
     exploration = _exploration("exploration", exploration, "momentum")
     s = exploration.settings
     key = ("momentum", s["condition"], s["start"], s["epochs"])
-    fig, scene, fresh = _prepare(fig, (9, 4.0), key)
+    fig, scene, fresh = prepare(fig, (9, 4.0), key)
     bowl, result = exploration.objective, exploration.result
     styles = [("plain descent", ROLE["reference"], "--", "s"), ("momentum", ROLE["path"], "-", "o")]
     if fresh:
@@ -386,9 +377,9 @@ def draw_momentum(exploration, fig=None):
         ax_path, ax_f = fig.subplots(1, 2)
         scene.axes = (ax_path, ax_f)
         plot_contour(bowl, ax=ax_path, n=120, levels=np.geomspace(0.01, 50, 14), filled=False)
-        scene.paths = [_line(ax_path, style, color=colour, marker=marker, ms=2.5, lw=1, label=label)
+        scene.paths = [new_line(ax_path, style, color=colour, marker=marker, ms=2.5, lw=1, label=label)
                        for label, colour, style, marker in styles]
-        scene.curves = [_line(ax_f, style, color=colour, lw=1.4, label=label)
+        scene.curves = [new_line(ax_f, style, color=colour, lw=1.4, label=label)
                         for label, colour, style, _ in styles]
         ax_path.plot(*result.path[0, 0], MARKER["start"], color=ROLE["start"], ms=6)
         ax_path.plot(0.0, 0.0, "*", color=ROLE["end"], ms=12, mec="k", label="minimum")
@@ -409,9 +400,9 @@ def draw_momentum(exploration, fig=None):
         ax_f.set_title("the value per epoch (dotted: 1e-6)", fontsize=10)
         ax_f.legend(fontsize=9, loc="upper right")
         for ax in scene.axes:
-            _style_axes(ax)
-        scene.title = _title_artist(ax_path)
-        scene.message = _message_artist(fig, 100)
+            style_axes(ax)
+        scene.title = title_artist(ax_path)
+        scene.message = message_artist(fig, 100)
         scene.moving += ["paths", "curves", "title", "message"]
     with np.errstate(over="ignore", invalid="ignore"):
         values = bowl.f(result.path[..., 0], result.path[..., 1])
@@ -423,5 +414,5 @@ def draw_momentum(exploration, fig=None):
         curve.set_data(np.flatnonzero(ok_f), np.maximum(values[ok_f, k], _FLOOR))
     scene.title.set_text(f"learning rate {s['learning_rate']:g}, beta {s['beta']:g}, "
                          f"{s['epochs']} epoch{'s' * (s['epochs'] > 1)}, bowl of condition {s['condition']:g}")
-    _set_message(scene.message, exploration.message)
+    set_message(scene.message, exploration.message)
     return scene.axes

@@ -45,6 +45,7 @@ from browser_lab import (
 )
 
 import course_utils as cu
+from course_utils import _scene
 from course_utils import explorers as ex
 
 pytestmark = pytest.mark.browser
@@ -282,7 +283,7 @@ def _play_with_the_sliders(page, kind, screenshot):
     page.wait_for_timeout(500)
     assert abs(panel.bounding_box()["width"] - 900) <= 2
     scale = img.evaluate("i => i.getBoundingClientRect().width / i.naturalWidth")
-    smallest_px = cu.style.MIN_FONT_PT * ex._DPI / 72 * min(1.0, scale)
+    smallest_px = cu.style.MIN_FONT_PT * _scene.DPI / 72 * min(1.0, scale)
     assert smallest_px >= 9, f"figure shown at {scale:.0%}: smallest text {smallest_px:.1f} px"
     screenshot("panel-900px")
     page.set_viewport_size(viewport)

@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 import course_utils as cu
+from course_utils import _scene
 from course_utils import explorers as ex
 
 
@@ -375,7 +377,7 @@ def test_a_text_put_back_from_an_earlier_update_is_the_picture_of_a_fresh_drawin
     draw_artist = type(fig).draw_artist
 
     def counting(self, artist):
-        if isinstance(artist, ex.Text):
+        if isinstance(artist, Text):
             texts_typeset.append(artist.get_text())
         return draw_artist(self, artist)
 
@@ -496,7 +498,7 @@ def test_draw_schedule_shows_learning_rates_only_while_the_run_is_in_view():
 def test_png_bytes_decode_to_the_same_pixels(rgba):
     from PIL import Image
 
-    decoded = Image.open(io.BytesIO(ex._png_bytes(rgba)))
+    decoded = Image.open(io.BytesIO(_scene.png_bytes(rgba)))
     decoded.load()  # checks the chunks' CRCs and the deflated length
     assert decoded.mode == "RGBA"
     np.testing.assert_array_equal(np.asarray(decoded), rgba)
