@@ -546,11 +546,21 @@ def descent_scaling(sizes=DESCENT_SCALING_SIZES, *, epochs=DESCENT_SCALING_EPOCH
     return measure_scaling("descent driver on peaks (per epoch)", sizes, make_call, repeat=repeat, per=epochs)
 
 
+def multiply_cost(n, *, repeat=20):
+    """Seconds per float of one product of two arrays of ``n`` floats into a fresh array, as a
+    formula's temporaries are made (best of ``repeat``)."""
+    a, b = np.linspace(0.5, 1.5, n), np.linspace(1.5, 0.5, n)
+    t, _ = best_time(lambda: a * b, repeat=repeat)
+    return t / n
+
+
 def bench_descent_scaling(quick=False):
     sizes = DESCENT_SCALING_SIZES[:4] if quick else DESCENT_SCALING_SIZES
     sizes, times, peaks = descent_scaling(sizes, repeat=1 if quick else 3)
+    # A start is two coordinates: the formula's arrays hold ``starts`` floats each.
+    per_float = {int(n): multiply_cost(int(n), repeat=5 if n > 10**5 else 20) for n in sizes[-2:]}
     return [scaling_row(f"2c. Descent driver on peaks, {sizes[0]:,} ... {sizes[-1]:,} starts (record='end'), "
-                        "per epoch", sizes, times, peaks, unit="starts")]
+                        "per epoch", sizes, times, peaks, unit="starts", per_float=per_float)]
 
 
 def bench_scaling(quick=False):
@@ -1060,11 +1070,13 @@ def measure_scaling(name, sizes, make_call, *, repeat=3, per=1):
 
 
 def scaling_row(section, sizes, times, peaks, *, unit="samples", fixed_cost="an epoch's few dozen numpy calls",
-                single_thread=None):
+                single_thread=None, per_float=None):
     """The table row of a scaling curve: log-log slopes, the points, and where growth is not linear.
 
     ``single_thread``: the largest size's time measured again with one BLAS thread (see
     :func:`single_thread_seconds`), which tells thread contention apart from the arithmetic.
+    ``per_float``: ``{size: seconds per float of one array multiplication at that size}``
+    (:func:`multiply_cost`), which tells a working set outgrowing the CPU caches apart.
     """
     t_slope, m_slope = loglog_slope(sizes, times), loglog_slope(sizes, peaks)
     head, tail = loglog_slope(sizes[:2], times[:2]), loglog_slope(sizes[-2:], times[-2:])
@@ -1081,6 +1093,14 @@ def scaling_row(section, sizes, times, peaks, *, unit="samples", fixed_cost="an 
                      f"{_ms(times[-1])} (slope {loglog_slope(sizes[-2:], [times[-2], single_thread]):.2f}), so "
                      + ("the excess is BLAS threads competing for the cores" if single_thread < 0.7 * times[-1]
                         else "threads are not the cause"))
+        if per_float is not None:
+            (n0, c0), (n1, c1) = sorted(per_float.items())[:2]
+            text += (f"; one array product (into a fresh array, like the formula's temporaries) costs "
+                     f"{c0 * 1e9:.2f} ns per float at {n0:,} floats and {c1 * 1e9:.2f} ns at {n1:,} "
+                     f"({n1 * 8 / 2**20:.1f} MiB an array): "
+                     + ("the arrays outgrow the CPU caches (and fresh ones cost page faults), so each of an "
+                        "epoch's passes over them gets dearer per float" if c1 > 1.15 * c0
+                        else "that cost per float stays flat, so neither caches nor fresh arrays are the cause"))
         why.append(text)
     return Row(section, f"time slope {t_slope:.2f} (last decade {tail:.2f}: {linear}), memory slope {m_slope:.2f}",
                note=f"{points}" + "".join(f"; {w}" for w in why))
