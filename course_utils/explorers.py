@@ -40,17 +40,14 @@ import io
 from dataclasses import dataclass, field
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.figure import Figure
 from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from . import _validate
 from ._scene import (
     COLORS,
-    DPI,
     FONT,
     add_legend,
     message_artist,
@@ -435,35 +432,6 @@ def _summary_1d(kind, objective, result, hint):
 
 
 # --------------------------------------------------------------------- figures and scenes
-
-def new_figure(fig, figsize, margins):
-    """Building block for other explorers: ``fig`` cleared for a fresh drawing (or a new
-    pyplot-free Figure of ``figsize``) with fixed ``margins`` (``subplots_adjust`` keywords).
-
-    Fixed margins instead of a layout engine: constrained layout doubles the redraw time.
-    """
-    if fig is None:
-        fig = Figure(figsize=figsize, dpi=DPI, facecolor="white")
-    else:
-        _validate.figure("fig", fig)
-    fig.clear()
-    if not isinstance(fig.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(fig)
-    fig._course_scene = None
-    fig.subplots_adjust(**margins)
-    return fig
-
-
-def message_box(ax, text, *, width_chars=None):
-    """Building block for other explorers: the red runaway message, in the band above the
-    axes' titles at the top of ``ax``'s figure (never over a legend or the data)."""
-    fig = ax.figure
-    if width_chars is None:
-        width_chars = max(40, int(fig.get_size_inches()[0] * 12.5))
-    artist = message_artist(fig, width_chars)
-    set_message(artist, text)
-    return artist
-
 
 def title_text(ax):
     """The title an explorer shows above ``ax`` (its moving title, else ``ax``'s own)."""
