@@ -423,6 +423,11 @@ class RunTracker:
 
     def _loss_rising(self, loss):
         # A step counts when the loss rose and ended above the start; any other step resets the count.
+        # While nothing is counting, a loss that rose nowhere changes nothing but the last loss: one
+        # comparison decides that common case (a falling loss) before the full rule.
+        if not self._counting and not (loss > self._last).any():
+            np.copyto(self._last, loss)
+            return None
         counts = (loss > self._last) & (loss > self._loss0)  # comparisons with NaN are False, silently
         np.copyto(self._last, loss)
         if not self._counting and not counts.any():

@@ -383,8 +383,8 @@ class Network:
             values = loss.logits_loss.f(zs[-1], Y)
         else:
             values = loss.f(outputs[-1], Y)
-        # sum / n is what np.mean computes, without its Python-level overhead.
-        return np.sum(values, axis=-1).sum(axis=-1) / values.shape[-2]
+        # sum / n is what np.mean computes; the ufunc's reduce without np.sum's Python wrapper.
+        return _add(_add(values, axis=-1), axis=-1) / values.shape[-2]
 
     def _backprop(self, X, Y, loss, work=None):
         zs, outputs = self._forward(X, work)
@@ -396,7 +396,7 @@ class Network:
             delta = self.activations[-1].backward(zs[-1], out, loss.df(out, Y) / n)
         grads = [None] * self.n_layers
         for k in range(self.n_layers - 1, -1, -1):
-            grads[k] = (outputs[k].mT @ delta, delta.sum(axis=-2))
+            grads[k] = (outputs[k].mT @ delta, _add(delta, axis=-2))
             if k > 0:
                 upstream = _times_transpose(delta, self.weights[k], work, ("upstream", k))
                 delta = self.activations[k - 1].backward(zs[k - 1], outputs[k], upstream)
