@@ -201,6 +201,7 @@ def figure_png(fig, *, dpi=None):
     explorer's draw function made itself keeps a rendered copy of its unchanging parts
     (axes, ticks, landscape, legends) and only draws the moving artists over it.
 
+    >>> from matplotlib.figure import Figure
     >>> figure_png(Figure(figsize=(1, 1)), dpi=10)[:8]
     b'\\x89PNG\\r\\n\\x1a\\n'
     """
