@@ -442,6 +442,7 @@ class _Run:
         keep = keep.tolist()  # a list item is cheaper to read than an array's, every epoch
         factor = self.signed[..., None] if two_d else self.signed
         step_buf, state = self.step_buf, self.state
+        fresh = None if with_loss or two_d else self._fresh_gradient()
         slot = 1
         for first in range(0, epochs, size):
             n = min(size, epochs - first)
@@ -449,17 +450,25 @@ class _Run:
             alive = None if tracker.all_active else (tracker.active[..., None] if two_d else tracker.active)
             for i in range(n):
                 step = first + i
-                np.multiply(g if state is None else state.direction(g), factor, out=step_buf)
+                # (out given by position: the keyword's parsing costs a tenth of a small call)
+                np.multiply(g if state is None else state.direction(g), factor, step_buf)
                 if alive is None:
-                    np.add(x, step_buf, out=x)
+                    np.add(x, step_buf, x)
                 else:  # the diverged runs stay parked (their steps may be NaN)
                     np.add(x, step_buf, out=x, where=alive)
                 block[i] = x
-                self.g, self.g_next = self.g_next, self.g
-                if with_loss:
-                    losses[i], g_next = self._evaluate(gradient=step + 1 < epochs)
+                if step + 1 == epochs:
+                    g_next = None
+                    if with_loss:
+                        losses[i] = self._evaluate(gradient=False)[0]
+                elif fresh is not None:
+                    g_next = fresh()
                 else:
-                    g_next = self._gradient() if step + 1 < epochs else None
+                    self.g, self.g_next = self.g_next, self.g
+                    if with_loss:
+                        losses[i], g_next = self._evaluate()
+                    else:
+                        g_next = self._gradient()
                 if keep[step + 1]:
                     path[slot] = x
                     grads[slot - 1] = g
@@ -471,6 +480,17 @@ class _Run:
                 self._park(verdict[0])
         rates[...] = self.rates
         self._mark_diverged(path, grads, rates, recorded)
+
+    def _fresh_gradient(self):
+        """For a 1-D objective: a function giving the gradient at ``self.x`` as a new array
+        (the formula's own result, copied only if it is not one), so no buffer needs swapping."""
+        df, x = self.objective.df, self.x
+
+        def gradient():
+            d = df(x)
+            return d if getattr(d, "shape", None) == x.shape else np.broadcast_to(d, x.shape).copy()
+
+        return gradient
 
     def _loss(self, x):
         """The loss (``f``, ``-f`` for ascent) at points ``x`` of shape ``(..., *B[, 2])``."""
