@@ -434,7 +434,8 @@ class _Run:
         """
         x, tracker, two_d = self.x, self.tracker, self.ndim == 2
         size = max(1, min(epochs, _BLOCK_EPOCHS, _BLOCK_VALUES // x.size))
-        block = self._points((size,))
+        every_epoch = recorded.size == epochs + 1
+        block = None if every_epoch else self._points((size,))
         with_loss = self.objective.fdf is not None
         losses = np.empty((size,) + self.batch) if with_loss else None
         keep = np.zeros(epochs + 1, dtype=bool)
@@ -448,6 +449,8 @@ class _Run:
             n = min(size, epochs - first)
             # Nothing below changes inside a block: the rule speaks after it.
             alive = None if tracker.all_active else (tracker.active[..., None] if two_d else tracker.active)
+            # Recording every epoch, the block is those rows of the path (marked at the end).
+            kept = path[first + 1:first + 1 + n] if every_epoch else block
             for i in range(n):
                 step = first + i
                 # (out given by position: the keyword's parsing costs a tenth of a small call)
@@ -456,7 +459,7 @@ class _Run:
                     np.add(x, step_buf, x)
                 else:  # the diverged runs stay parked (their steps may be NaN)
                     np.add(x, step_buf, out=x, where=alive)
-                block[i] = x
+                kept[i] = x
                 if step + 1 == epochs:
                     g_next = None
                     if with_loss:
@@ -469,13 +472,15 @@ class _Run:
                         losses[i], g_next = self._evaluate()
                     else:
                         g_next = self._gradient()
-                if keep[step + 1]:
+                if every_epoch:
+                    grads[step] = g
+                elif keep[step + 1]:
                     path[slot] = x
                     grads[slot - 1] = g
                     slot += 1
                 g = g_next
-            seen = losses[:n] if with_loss else self._loss(block[:n])
-            verdict = tracker.check_block(first + 1, positions=block[:n], losses=seen)
+            seen = losses[:n] if with_loss else self._loss(kept[:n])
+            verdict = tracker.check_block(first + 1, positions=kept[:n], losses=seen)
             if verdict is not None:
                 self._park(verdict[0])
         rates[...] = self.rates
