@@ -1092,7 +1092,8 @@ def _threads_explained(default, single):
             f"({default['threads']}) give PyTorch {gain['PyTorch float32']:.2f}x its one-thread rate and the "
             f"course {gain['course float32']:.2f}x: numpy runs only its matrix products (OpenBLAS) on several "
             "threads, while every elementwise step (tanh and its derivative, the updates, the cost) runs on "
-            "one; PyTorch's intra-op thread pool also splits elementwise kernels on tensors this large. Closing that gap would take threads in the "
+            "one; PyTorch's intra-op thread pool also splits elementwise kernels on tensors this large. "
+            "Closing that gap would take threads in the "
             "course's elementwise code, which numpy does not offer.")
 
 
