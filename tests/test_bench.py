@@ -266,3 +266,14 @@ def test_best_times_interleaves_the_calls():
     calls = []
     best = bench.best_times({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeat=3)
     assert calls == ["a", "b"] * 3 and set(best) == {"a", "b"} and all(t >= 0 for t in best.values())
+
+
+def test_readme_shows_the_table_of_the_committed_results():
+    """The README's Performance table is the summary table of benchmarks/RESULTS.md: one run wrote both."""
+    readme = bench.README.read_text()
+    block = readme[readme.index(bench.README_START):readme.index(bench.README_END)]
+    results = bench.RESULTS.read_text()
+    table = results.split("\n\n")[4]  # title, "Measured on", machine, the ratio sentence, the summary table
+    assert table.startswith("| Section | Measured | Target | Met? |\n") and table in block
+    measured_on = results.split("\n\n")[1]
+    assert measured_on.split(" with ")[0].removeprefix("Measured on ") in block  # the same date
