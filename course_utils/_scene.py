@@ -149,9 +149,15 @@ def _text_key(text, box):
     patch = text.get_bbox_patch()
     return (id(text), text.get_text(), tuple(box.extents), text.get_color(), text.get_alpha(),
             hash(text.get_fontproperties()), text.get_rotation(), text.get_ha(), text.get_va(),
-            text.get_linespacing(), text.get_zorder(),
+            _linespacing(text), text.get_zorder(),
             None if patch is None else (patch.get_boxstyle(), tuple(patch.get_facecolor()),
                                         tuple(patch.get_edgecolor()), patch.get_linewidth()))
+
+
+def _linespacing(text):
+    # Text.get_linespacing is new in matplotlib 3.11; 3.10 (the floor) keeps only the attribute.
+    getter = getattr(text, "get_linespacing", None)
+    return getter() if getter is not None else text._linespacing
 
 
 def _reach(artist, renderer):
