@@ -326,12 +326,8 @@ class _Run:
             return None, (self._gradient() if gradient else None)
         if gradient and o.fdf is not None:
             f, d = o.fdf(x) if o.ndim == 1 else o.fdf(x[..., 0], x[..., 1])
-            g = self._store(d)
-        else:
-            f = o.f(x) if o.ndim == 1 else o.f(x[..., 0], x[..., 1])
-            g = self._gradient() if gradient else None
-        f = f if self.loss_sign > 0 else np.negative(f)
-        return f, g
+            return (f if self.loss_sign > 0 else np.negative(f)), self._store(d)
+        return self._loss(x), (self._gradient() if gradient else None)
 
     def _store(self, d):
         """The objective's raw derivative as an array of the points' shape (its own array if it is one)."""
@@ -381,6 +377,7 @@ class _Run:
         path[0] = x
         keep = np.zeros(epochs + 1, dtype=bool)
         keep[recorded] = True
+        keep = keep.tolist()  # a list item is cheaper to read than an array's, every epoch
         slot = 1
         lr, signed = self.rates, self.signed
         self._mask_version = -1
@@ -391,7 +388,7 @@ class _Run:
             loss, g = self._evaluate()
             tracker.start(position=x, loss=loss)
             if self.blockwise:
-                self._blocks(epochs, recorded, path, grads, rates, g)
+                self._blocks(epochs, recorded, keep, path, grads, rates, g)
                 return path, grads, rates, tracker.stopped_at, tracker.diverged_at, tracker.reason
             for step in range(epochs):
                 norm = self._norm(g) if self.uses_norm else None
@@ -422,7 +419,7 @@ class _Run:
                 g = g_next
         return path, grads, rates, tracker.stopped_at, tracker.diverged_at, tracker.reason
 
-    def _blocks(self, epochs, recorded, path, grads, rates, g):
+    def _blocks(self, epochs, recorded, keep, path, grads, rates, g):
         """The loop of :meth:`loop` with the divergence rule applied once per block of epochs.
 
         Each step only updates and keeps the position (and the loss, where the objective gives
@@ -438,9 +435,6 @@ class _Run:
         block = None if every_epoch else self._points((size,))
         with_loss = self.objective.fdf is not None
         losses = np.empty((size,) + self.batch) if with_loss else None
-        keep = np.zeros(epochs + 1, dtype=bool)
-        keep[recorded] = True
-        keep = keep.tolist()  # a list item is cheaper to read than an array's, every epoch
         factor = self.signed[..., None] if two_d else self.signed
         step_buf, state = self.step_buf, self.state
         fresh = None if with_loss or two_d else self._fresh_gradient()

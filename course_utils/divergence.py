@@ -187,6 +187,14 @@ A run counts as diverged when its position stops being finite or exceeds 1e+08 i
     return f"{head} {rule.describe()}"
 
 
+def _with_rising(why, rising):
+    """Reason codes with rule 3 added where no earlier rule applies (either may be None: none)."""
+    if rising is None:
+        return why
+    climbing = np.where(rising, np.int8(LOSS_RISING), np.int8(0))
+    return climbing if why is None else np.where(why > 0, why, climbing)
+
+
 def _epochs(name, value, *, minimum):
     """An int or an array of ints >= ``minimum`` (epochs, reason codes)."""
     try:
@@ -310,9 +318,7 @@ class RunTracker:
         elif size is not None:
             why = self._size_reasons(np.asarray(size))
         if loss is not None and self._loss0 is not None:
-            rising = self._loss_rising(np.asarray(loss, dtype=float))
-            if rising is not None:
-                why = np.where(rising, LOSS_RISING, 0) if why is None else np.where(why > 0, why, rising * LOSS_RISING)
+            why = _with_rising(why, self._loss_rising(np.asarray(loss, dtype=float)))
         if why is None:
             return None
         bad = why > 0
@@ -348,13 +354,10 @@ class RunTracker:
             for those, the index in the block of the epoch they diverged at.
         """
         why = self._position_reasons(positions, two_d=positions.ndim > self.active.ndim + 1)
-        rising = None
         if losses is not None and self._loss0 is not None:
-            rising = self._rising_block(losses)
-        if why is None and rising is None:
+            why = _with_rising(why, self._rising_block(losses))
+        if why is None:
             return None
-        if rising is not None:
-            why = rising * np.int8(LOSS_RISING) if why is None else np.where(why > 0, why, rising * LOSS_RISING)
         bad = why > 0
         if not self.all_active:
             bad &= self.active
