@@ -1122,13 +1122,3 @@ def draw_classifier(exploration, fig=None):
                            f"epoch {e.settings['epochs']}")
     set_message(scene.message, e.message)
     return scene.axes
-
-
-def _text_sizes_pt(fig):
-    """Font sizes (points) of every visible text of a figure, ticks and legends included."""
-    fig.canvas.draw()
-    sizes = [t.get_fontsize() for t in fig.findobj(lambda a: hasattr(a, "get_fontsize")
-                                                   and hasattr(a, "get_text"))
-             if t.get_visible() and t.get_text()]
-    return sizes
-
